@@ -1,0 +1,46 @@
+package dev.pooler.api;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One pool of Python worker processes. Published as an OSGi service with the properties
+ * {@link #POOL_ID}, {@link #POOL_TYPE} and {@link #ZONE}.
+ */
+@ProviderType
+public interface Pool {
+
+    /** Service property: the pool's id. */
+    String POOL_ID = "pooler.pool.id";
+    /** Service property: the pool's type, lower case. */
+    String POOL_TYPE = "pooler.pool.type";
+    /** Service property: the pool's geographic zone. */
+    String ZONE = "pooler.pool.zone";
+
+    String id();
+
+    PoolConfig config();
+
+    PoolState state();
+
+    /**
+     * Queues the request for the next free worker. The stage always completes: with a
+     * {@link Response}, or exceptionally with a {@link PoolerException} whose kind says why.
+     * Never blocks the caller.
+     */
+    CompletionStage<Response> execute(Request request);
+
+    /** Blocking convenience: waits for the answer and returns it, or throws the {@link PoolerException}. */
+    default Response executeAndWait(Request request) {
+        try {
+            return execute(request).toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            throw PoolerException.of(e);
+        }
+    }
+
+    PoolStats stats();
+
+    List<WorkerInfo> workers();
+}

@@ -1,0 +1,38 @@
+package dev.pooler.api.events;
+
+/** Topics (under {@link #TOPIC_PREFIX}) and property names of the events Pooler posts through Event Admin. */
+public final class PoolerEvents {
+    private PoolerEvents() {
+    }
+
+    public static final String TOPIC_PREFIX = "dev/pooler/multipool/";
+    /** Every Pooler topic, for an EventHandler's {@code event.topics}. */
+    public static final String ALL_TOPICS = TOPIC_PREFIX + "*";
+
+    public static final String REQUEST_ROUTED = TOPIC_PREFIX + "REQUEST_ROUTED";
+    public static final String WORKER_SHARED = TOPIC_PREFIX + "WORKER_SHARED";
+    public static final String SESSION_MIGRATED = TOPIC_PREFIX + "SESSION_MIGRATED";
+    public static final String WORKER_STARTED = TOPIC_PREFIX + "WORKER_STARTED";
+    public static final String WORKER_CRASHED = TOPIC_PREFIX + "WORKER_CRASHED";
+    public static final String WORKER_MIGRATED = TOPIC_PREFIX + "WORKER_MIGRATED";
+    public static final String STRATEGY_CHANGED = TOPIC_PREFIX + "STRATEGY_CHANGED";
+    public static final String CONFIG_REJECTED = TOPIC_PREFIX + "CONFIG_REJECTED";
+    public static final String POOL_FAILED = TOPIC_PREFIX + "POOL_FAILED";
+
+    public static final String POOL_ID = "pool_id";
+    public static final String WORKER_ID = "worker_id";
+    public static final String PID = "pid";
+    public static final String FROM_POOL = "from_pool";
+    public static final String TO_POOL = "to_pool";
+    public static final String STRATEGY = "strategy";
+    public static final String PREVIOUS_STRATEGY = "previous_strategy";
+    public static final String ROUTING_TIME = "routing_time";
+    public static final String REQUEST_TYPE = "request_type";
+    public static final String COMPLEXITY = "complexity";
+    public static final String REASON = "reason";
+    public static final String FIELD = "field";
+    public static final String MESSAGE = "message";
+    public static final String SESSION_ID = "session_id";
+    public static final String DURATION = "duration";
+    public static final String EXIT_CODE = "exit_code";
+}

@@ -1,0 +1,7 @@
+/** Event Admin topics and property names that Pooler posts. */
+@Export
+@Version("1.0.0")
+package dev.pooler.api.events;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
