@@ -34,6 +34,17 @@ public interface PoolRegistry {
     /** Stops and removes a pool that was registered from code. Returns whether one was removed. */
     boolean unregisterPool(String poolId);
 
+    /**
+     * The seed's single-pool API: the pool named {@value #DEFAULT_POOL}. When no pool is configured at
+     * all, it is started on first use with the default configuration (size 4, adapters bench and text);
+     * when pools are configured but none has that name, the first general pool (or else the first pool).
+     * Throws {@link PoolerException} ({@code NO_CAPABLE_POOL}) only if it cannot be started.
+     */
+    Pool defaultPool();
+
+    /** Id of the pool started when nothing is configured. */
+    String DEFAULT_POOL = "default";
+
     /** Asks the worker-sharing service, where one is installed, to rebalance now. Returns whether one ran. */
     boolean rebalanceWorkers();
 }

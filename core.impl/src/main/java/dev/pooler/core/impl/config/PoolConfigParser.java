@@ -1,0 +1,175 @@
+package dev.pooler.core.impl.config;
+
+import dev.pooler.api.InvalidConfigException;
+import dev.pooler.api.PoolConfig;
+import dev.pooler.api.PoolType;
+import dev.pooler.api.Priority;
+import dev.pooler.api.ResourceLimits;
+import dev.pooler.api.SharingPolicy;
+import dev.pooler.api.WorkerSpec;
+import java.io.File;
+import java.lang.reflect.Array;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the raw properties of a {@code dev.pooler.pool} configuration into a {@link PoolConfig}.
+ * Reads the properties itself, rather than through the component property type, so a value of the
+ * wrong type is refused with a message naming its property instead of a conversion stack trace.
+ */
+public final class PoolConfigParser {
+
+    private PoolConfigParser() {
+    }
+
+    public static PoolConfig parse(Map<String, ?> props, String defaultPython) {
+        PoolConfig.Builder b = PoolConfig.builder();
+        String id = string(props, "pool.id", "");
+        if (id.isEmpty()) {
+            id = idFromFileName(props);
+        }
+        if (!id.isEmpty()) {
+            b.poolId(id);
+        }
+        b.poolType(PoolType.parse("pool.type", string(props, "pool.type", "general")));
+        b.size(integer(props, "size", PoolConfig.DEFAULT_SIZE));
+        b.priority(Priority.parse("priority", string(props, "priority", "medium")));
+        b.sharingPolicy(SharingPolicy.parse("sharing.policy", string(props, "sharing.policy", "overflow")));
+        b.specialization(string(props, "specialization", ""));
+        b.capabilities(list(props, "capabilities", List.of(PoolConfig.ALL)));
+        b.geographicZone(string(props, "geographic.zone", PoolConfig.DEFAULT_ZONE));
+        b.affinityRules(pairs(props, "affinity.rules"));
+        b.resourceLimits(new ResourceLimits(
+                integer(props, "max.queue", ResourceLimits.DEFAULT_MAX_QUEUE),
+                positiveMillis(props, "request.timeout.ms", ResourceLimits.DEFAULT_REQUEST_TIMEOUT.toMillis()),
+                longValue(props, "max.memory.mb", ResourceLimits.DEFAULT_MAX_MEMORY_MB),
+                longValue(props, "max.requests.per.worker", ResourceLimits.DEFAULT_MAX_REQUESTS_PER_WORKER),
+                integer(props, "max.restarts", ResourceLimits.DEFAULT_MAX_RESTARTS),
+                Duration.ofSeconds(positive(props, "restart.window.s", ResourceLimits.DEFAULT_RESTART_WINDOW.toSeconds()))));
+        Map<String, String> env = pairs(props, "env");
+        List<String> pythonPath = list(props, "python.path", List.of());
+        if (!pythonPath.isEmpty()) {
+            String joined = String.join(File.pathSeparator, pythonPath);
+            env.merge("PYTHONPATH", joined, (a, c) -> c + File.pathSeparator + a);
+        }
+        String python = string(props, "python", "");
+        b.workerSpec(new WorkerSpec(python.isEmpty() ? defaultPython : python,
+                string(props, "adapter", WorkerSpec.DEFAULT_ADAPTER), env,
+                positiveMillis(props, "start.timeout.ms", WorkerSpec.DEFAULT_START_TIMEOUT.toMillis())));
+        return b.build();
+    }
+
+    /** {@code .../dev.pooler.pool-general_pool.cfg} → {@code general_pool}. */
+    static String idFromFileName(Map<String, ?> props) {
+        Object f = props.get("felix.fileinstall.filename");
+        if (f == null) {
+            return "";
+        }
+        String name = f.toString();
+        name = name.substring(name.lastIndexOf('/') + 1);
+        int dash = name.indexOf('-');
+        int dot = name.lastIndexOf('.');
+        return dash >= 0 && dot > dash ? name.substring(dash + 1, dot) : "";
+    }
+
+    private static String string(Map<String, ?> props, String key, String def) {
+        Object v = props.get(key);
+        if (v == null) {
+            return def;
+        }
+        if (v.getClass().isArray() || v instanceof Collection) {
+            List<String> l = list(props, key, List.of());
+            if (l.size() > 1) {
+                throw new InvalidConfigException(key, "expected one value, got " + l);
+            }
+            return l.isEmpty() ? def : l.get(0);
+        }
+        return v.toString().trim();
+    }
+
+    private static long longValue(Map<String, ?> props, String key, long def) {
+        Object v = props.get(key);
+        if (v == null || (v instanceof String s && s.isBlank())) {
+            return def;
+        }
+        if (v instanceof Number n) {
+            if (n instanceof Double || n instanceof Float) {
+                if (n.doubleValue() != Math.rint(n.doubleValue())) {
+                    throw new InvalidConfigException(key, "must be a whole number, was " + n);
+                }
+            }
+            return n.longValue();
+        }
+        try {
+            return Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, "must be a whole number, was '" + v + "'");
+        }
+    }
+
+    private static int integer(Map<String, ?> props, String key, int def) {
+        long v = longValue(props, key, def);
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+            throw new InvalidConfigException(key, "is out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    private static long positive(Map<String, ?> props, String key, long def) {
+        long v = longValue(props, key, def);
+        if (v <= 0) {
+            throw new InvalidConfigException(key, "must be positive, was " + v);
+        }
+        return v;
+    }
+
+    private static Duration positiveMillis(Map<String, ?> props, String key, long def) {
+        return Duration.ofMillis(positive(props, key, def));
+    }
+
+    /** A list from a String[] or collection or a comma-separated string. */
+    static List<String> list(Map<String, ?> props, String key, List<String> def) {
+        Object v = props.get(key);
+        if (v == null) {
+            return def;
+        }
+        List<Object> raw = new ArrayList<>();
+        if (v.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(v); i++) {
+                raw.add(Array.get(v, i));
+            }
+        } else if (v instanceof Collection<?> c) {
+            raw.addAll(c);
+        } else {
+            raw.add(v);
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : raw) {
+            if (o == null) {
+                continue;
+            }
+            for (String part : o.toString().split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> pairs(Map<String, ?> props, String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : list(props, key, List.of())) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidConfigException(key, "'" + item + "' is not of the form name=value");
+            }
+            out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.pooler.core.impl.config;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The form of a {@code dev.pooler.pool} factory configuration: one per pool. Attribute names map to
+ * property names with dots ({@code pool_type()} is {@code pool.type}); defaults are the seed's.
+ */
+@ObjectClassDefinition(id = PoolConfiguration.PID, name = "Pooler pool",
+        description = "A pool of Python worker processes. One configuration per pool; changes apply live.")
+public @interface PoolConfiguration {
+
+    String PID = "dev.pooler.pool";
+
+    @AttributeDefinition(name = "Pool id", description = "Unique name of the pool (letters, digits, _ . -). "
+            + "Empty: taken from the configuration's file name (dev.pooler.pool-<id>.cfg).")
+    String pool_id() default "";
+
+    @AttributeDefinition(name = "Pool type", description = "What the pool is for.",
+            options = {@org.osgi.service.metatype.annotations.Option(label = "general", value = "general"),
+                    @org.osgi.service.metatype.annotations.Option(label = "embedding", value = "embedding"),
+                    @org.osgi.service.metatype.annotations.Option(label = "classification", value = "classification"),
+                    @org.osgi.service.metatype.annotations.Option(label = "generation", value = "generation"),
+                    @org.osgi.service.metatype.annotations.Option(label = "reasoning", value = "reasoning"),
+                    @org.osgi.service.metatype.annotations.Option(label = "specialized", value = "specialized")})
+    String pool_type() default "general";
+
+    @AttributeDefinition(name = "Size", description = "Number of worker processes (1-512).", min = "1", max = "512")
+    int size() default 4;
+
+    @AttributeDefinition(name = "Priority", description = "The pool's priority for resource allocation: high, medium or low.",
+            options = {@org.osgi.service.metatype.annotations.Option(label = "high", value = "high"),
+                    @org.osgi.service.metatype.annotations.Option(label = "medium", value = "medium"),
+                    @org.osgi.service.metatype.annotations.Option(label = "low", value = "low")})
+    String priority() default "medium";
+
+    @AttributeDefinition(name = "Sharing policy", description = "strict: never shares workers; overflow: lends idle "
+            + "workers and borrows when its queue overflows; adaptive: lends and borrows as load shifts.",
+            options = {@org.osgi.service.metatype.annotations.Option(label = "strict", value = "strict"),
+                    @org.osgi.service.metatype.annotations.Option(label = "overflow", value = "overflow"),
+                    @org.osgi.service.metatype.annotations.Option(label = "adaptive", value = "adaptive")})
+    String sharing_policy() default "overflow";
+
+    @AttributeDefinition(name = "Specialization", description = "The model or task the pool is specialised for "
+            + "(e.g. text-embedding-ada-002); passed to the workers. Empty: none.", required = false)
+    String specialization() default "";
+
+    @AttributeDefinition(name = "Capabilities", description = "Command families the pool serves "
+            + "(e.g. embedding, similarity, clustering), comma-separated; 'all' serves any.")
+    String[] capabilities() default {"all"};
+
+    @AttributeDefinition(name = "Geographic zone", description = "Where the pool runs; requests may prefer a zone.")
+    String geographic_zone() default "default";
+
+    @AttributeDefinition(name = "Affinity rules", description = "Session affinity preferences as key=value pairs "
+            + "(e.g. strength=strong).", required = false)
+    String[] affinity_rules() default {};
+
+    @AttributeDefinition(name = "Max queue", description = "Requests that may wait for a worker; one more is refused "
+            + "with POOL_OVERLOADED.", min = "0")
+    int max_queue() default 1000;
+
+    @AttributeDefinition(name = "Request timeout (ms)", description = "How long one request may run; past it the "
+            + "worker is killed and replaced and the caller gets TIMEOUT.", min = "1")
+    long request_timeout_ms() default 30000;
+
+    @AttributeDefinition(name = "Max memory per worker (MB)", description = "A worker whose resident memory passes "
+            + "this is recycled after its current request. 0: no limit.", min = "0")
+    long max_memory_mb() default 2048;
+
+    @AttributeDefinition(name = "Max requests per worker", description = "A worker that served this many requests "
+            + "is recycled. 0: no limit.", min = "0")
+    long max_requests_per_worker() default 0;
+
+    @AttributeDefinition(name = "Max restarts", description = "Worker crashes allowed within the restart window; "
+            + "one more marks the pool failed.", min = "0")
+    int max_restarts() default 10;
+
+    @AttributeDefinition(name = "Restart window (s)", description = "The window of the restart-intensity limit.", min = "1")
+    long restart_window_s() default 60;
+
+    @AttributeDefinition(name = "Python", description = "The interpreter for the workers. Empty: the platform's "
+            + "(POOLER_PYTHON, else python3).", required = false)
+    String python() default "";
+
+    @AttributeDefinition(name = "Adapter", description = "Python module(s) that define the workers' commands: "
+            + "bench, text, or your own module (e.g. my_company.dspy_adapter); several joined by commas.")
+    String adapter() default "bench,text";
+
+    @AttributeDefinition(name = "Python path", description = "Extra folders for the workers' PYTHONPATH, where your "
+            + "own adapter modules live.", required = false)
+    String[] python_path() default {};
+
+    @AttributeDefinition(name = "Environment", description = "Extra environment variables for the workers, as "
+            + "NAME=value.", required = false)
+    String[] env() default {};
+
+    @AttributeDefinition(name = "Start timeout (ms)", description = "How long a worker may take to become ready.", min = "1")
+    long start_timeout_ms() default 20000;
+}

@@ -1,0 +1,75 @@
+package dev.pooler.core.impl.pool;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bounded wait queue of a pool: FIFO within each request priority; across priorities a
+ * smooth weighted round robin (high 6, normal 3, low 1), so low-priority work is slowed but never
+ * starved. Not thread-safe: the pool guards it with its lock.
+ */
+final class PoolQueue {
+
+    private static final int[] WEIGHTS = {6, 3, 1};
+
+    private final ArrayDeque<PendingRequest>[] levels;
+    private final int[] current = new int[3];
+    private int size;
+
+    @SuppressWarnings("unchecked")
+    PoolQueue() {
+        levels = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
+    }
+
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    void add(PendingRequest p) {
+        levels[p.request.priority().ordinal()].addLast(p);
+        size++;
+    }
+
+    /** Puts a request back at the head of its level (a retry after a crash keeps its place). */
+    void addFirst(PendingRequest p) {
+        levels[p.request.priority().ordinal()].addFirst(p);
+        size++;
+    }
+
+    PendingRequest poll() {
+        if (size == 0) {
+            return null;
+        }
+        int best = -1;
+        int total = 0;
+        for (int i = 0; i < 3; i++) {
+            if (levels[i].isEmpty()) {
+                continue;
+            }
+            current[i] += WEIGHTS[i];
+            total += WEIGHTS[i];
+            if (best < 0 || current[i] > current[best]) {
+                best = i;
+            }
+        }
+        current[best] -= total;
+        size--;
+        return levels[best].pollFirst();
+    }
+
+    /** Removes and returns everything waiting. */
+    List<PendingRequest> drain() {
+        List<PendingRequest> all = new ArrayList<>(size);
+        for (ArrayDeque<PendingRequest> level : levels) {
+            all.addAll(level);
+            level.clear();
+        }
+        size = 0;
+        return all;
+    }
+}

@@ -1,0 +1,1 @@
+"""Built-in adapters.  ``--adapter bench`` resolves to ``pooler_worker.adapters.bench``."""

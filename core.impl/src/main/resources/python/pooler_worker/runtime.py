@@ -1,0 +1,605 @@
+"""The worker runtime: protocol loop, dispatch, threading.
+
+Protocol version 1.  One JSON object per line, UTF-8, compact, on the worker's
+stdin (Java -> worker) and stdout (worker -> Java).  stderr is free text.
+Error types are "BAD_REQUEST" (the frame or the arguments are wrong) and
+"WORKER_ERROR" (anything else: unknown command, exception in a command,
+unserialisable result, adapter that cannot be loaded).
+
+Handshake, the first line the worker writes::
+
+    {"ready":true,"pid":123,"protocol":1,"adapter":"bench","capabilities":["echo",...],
+     "worker_id":..,"pool":..,"specialization":..,"python":"3.11.7"}
+    {"ready":false,"error":{"type":"WORKER_ERROR","message":"cannot load adapter 'x': ..."}}
+        (then exit code 3; exit code 2 for a bad command line)
+
+Requests, executed one at a time in arrival order (pipelining allowed, replies
+in the same order)::
+
+    {"id":N,"command":"echo","args":{...}?,"session":{"id":"s1",...}?}
+    -> {"id":N,"ok":true,"result":<json>}
+    -> {"id":N,"ok":false,"error":{"type":"BAD_REQUEST"|"WORKER_ERROR","message":"..."}}
+
+A malformed line (not UTF-8/JSON, not an object, no integer id) gets a
+BAD_REQUEST reply with "id":null (or the integer id if there is one), in
+order; blank lines are ignored.  The worker keeps running.
+
+Control frames::
+
+    {"control":"ping","id":N}  -> {"control":"pong","id":N,"pid":..,"served":..,"rss_kb":..,"busy":..}
+        answered at once by the reader thread, even while a command runs.
+        served = commands executed so far (ok or error); rss_kb = VmRSS or null; busy = a command is running.
+    {"control":"configure","id":N,"adapter":"text"?,"specialization":".."?,"pool":".."?,"worker_id":".."?}
+        -> {"id":N,"ok":true,"result":{"adapter":..,"specialization":..,"pool":..,"worker_id":..,
+                                        "capabilities":[..]}}  (in order with requests)
+        A key present with null clears specialization/pool.  On failure the previous adapter and
+        settings stay and the reply is an error (WORKER_ERROR "cannot load adapter ...").
+    {"control":"end_session","id":N,"session":"s1"}
+        -> {"id":N,"ok":true,"result":{"session":"s1","dropped":bool}}   (in order)
+    {"control":"shutdown"}
+        no reply; the running and already queued work is finished, then exit 0.
+    any other control -> BAD_REQUEST reply with the frame's id.
+
+Exit: stdin EOF -> exit 0 at once (even while a command runs), unless a
+shutdown was received first, in which case queued work may finish (bounded by
+POOLER_SHUTDOWN_GRACE_S, default 30 s).  A watchdog thread exits (0) when the
+parent process changes (the Java process died).  SIGINT is ignored; SIGTERM
+and SIGKILL behave as usual.  A command calling sys.exit(n) exits with n.
+"""
+
+import importlib
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import traceback
+from queue import SimpleQueue
+
+from .api import BAD_REQUEST, WORKER_ERROR, CommandError, Context
+
+PROTOCOL_VERSION = 1
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_ADAPTER = 3
+
+
+def _default(o):
+    """Best-effort conversion of common non-JSON types returned by adapters."""
+    if isinstance(o, (set, frozenset)):
+        return list(o)
+    for attr in ("tolist", "model_dump", "dict"):       # numpy, pydantic v2, pydantic v1
+        fn = getattr(o, attr, None)
+        if callable(fn):
+            return fn()
+    if hasattr(o, "__dataclass_fields__"):
+        import dataclasses
+        return dataclasses.asdict(o)
+    if isinstance(o, (bytes, bytearray)):
+        return o.decode("utf-8", "replace")
+    raise TypeError("Object of type %s is not JSON serializable" % type(o).__name__)
+
+
+# Pre-built encoders: json.dumps() with non-default options would build a new
+# encoder on every call.  allow_nan=False keeps the output strict JSON.
+_json_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                                 allow_nan=False, default=_default)
+_json_encoder_ascii = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"),
+                                       allow_nan=False, default=_default)
+_decode = json.JSONDecoder().decode
+_encode = _json_encoder.encode
+_encode_ascii = _json_encoder_ascii.encode
+
+
+def _to_bytes(text):
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # lone surrogates (e.g. from "\ud800" in a request): re-encode with \u escapes
+        return None
+
+
+def dumps_line(obj):
+    """Serialise one frame: compact JSON + newline, UTF-8 bytes."""
+    data = _to_bytes(_encode(obj) + "\n")
+    if data is None:
+        data = (_encode_ascii(obj) + "\n").encode("ascii")
+    return data
+
+
+def rss_kb():
+    """Resident set size of this process in kB (VmRSS), or None if unknown."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _die(code):
+    try:
+        sys.stderr.flush()
+    except Exception:
+        pass
+    os._exit(code)
+
+
+# --------------------------------------------------------------------------
+# adapters
+
+class AdapterLoadError(Exception):
+    pass
+
+
+_MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def load_adapter(name):
+    """Import one adapter, or several joined by commas (``bench,text``).
+
+    Returns (modules, merged commands dict); where two adapters offer the same
+    command, the one named first wins.
+    """
+    if isinstance(name, str) and "," in name:
+        modules, merged = [], {}
+        for part in name.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            more, commands = load_adapter(part)
+            modules.extend(more)
+            for key, fn in commands.items():
+                merged.setdefault(key, fn)
+        if not modules:
+            raise AdapterLoadError("cannot load adapter %r: no module named" % (name,))
+        return modules, merged
+    module, commands = _load_one(name)
+    return [module], commands
+
+
+def _load_one(name):
+    """Import an adapter module; returns (module, commands dict).
+
+    Short names are looked up as ``pooler_worker.adapters.<name>`` first, then
+    imported as given.  Raises AdapterLoadError with a readable message.
+    """
+    if not isinstance(name, str) or not _MODULE_NAME.match(name):
+        raise AdapterLoadError("cannot load adapter %r: not a valid module name" % (name,))
+    candidates = ("pooler_worker.adapters." + name, name)
+    module = None
+    try:
+        for i, modname in enumerate(candidates):
+            try:
+                module = importlib.import_module(modname)
+                break
+            except ModuleNotFoundError as e:
+                missing = e.name or ""
+                if i == 0 and missing and (modname == missing or modname.startswith(missing + ".")):
+                    continue        # not a built-in adapter: try the name as given
+                raise
+    except Exception as e:
+        traceback.print_exc()
+        raise AdapterLoadError("cannot load adapter '%s': %s: %s" % (name, type(e).__name__, e))
+    commands = getattr(module, "COMMANDS", None)
+    if not isinstance(commands, dict):
+        raise AdapterLoadError("cannot load adapter '%s': module %s has no COMMANDS dict"
+                               % (name, module.__name__))
+    for key, fn in commands.items():
+        if not isinstance(key, str) or not callable(fn):
+            raise AdapterLoadError("cannot load adapter '%s': COMMANDS[%r] is not a callable "
+                                   "under a string name" % (name, key))
+    return module, commands
+
+
+# --------------------------------------------------------------------------
+# the worker
+
+class _Shutdown(Exception):
+    pass
+
+
+class Worker(object):
+
+    def __init__(self, out, worker_id=None, pool=None, specialization=None):
+        self._out = out
+        self._lock = threading.Lock()
+        self._queue = SimpleQueue()
+        self.pid = os.getpid()
+        self.ctx = Context(worker_id=worker_id, pool=pool, specialization=specialization)
+        self.served = 0
+        self.busy = False
+        self.adapter_name = None
+        self.adapter_module = None
+        self.commands = {}
+        self.shutdown_requested = False
+        self._executor_thread = None
+
+    # ---- output ----------------------------------------------------------
+
+    def send(self, obj):
+        self.send_bytes(dumps_line(obj))
+
+    def send_bytes(self, data):
+        lock = self._lock
+        lock.acquire()
+        try:
+            self._out.write(data)
+            self._out.flush()
+        except (OSError, ValueError):
+            # Java closed our stdout: nobody is listening any more.
+            _die(EXIT_OK)
+        finally:
+            lock.release()
+
+    def send_error(self, rid, etype, message):
+        self.send({"id": rid, "ok": False, "error": {"type": etype, "message": message}})
+
+    # ---- adapter ---------------------------------------------------------
+
+    def capabilities(self):
+        return sorted(self.commands)
+
+    def use_adapter(self, name):
+        modules, commands = load_adapter(name)
+        old = self.ctx.adapter
+        self.ctx.adapter = name
+        for module in modules:
+            setup = getattr(module, "setup", None)
+            if not callable(setup):
+                continue
+            try:
+                setup(self.ctx)
+            except Exception as e:
+                self.ctx.adapter = old
+                traceback.print_exc()
+                raise AdapterLoadError("cannot load adapter '%s': setup failed: %s: %s"
+                                       % (name, type(e).__name__, e))
+        self.adapter_name = name
+        self.adapter_module = modules[0]
+        self.commands = commands
+
+    def handshake(self):
+        ctx = self.ctx
+        self.send({
+            "ready": True,
+            "pid": self.pid,
+            "protocol": PROTOCOL_VERSION,
+            "adapter": self.adapter_name,
+            "capabilities": self.capabilities(),
+            "worker_id": ctx.worker_id,
+            "pool": ctx.pool,
+            "specialization": ctx.specialization,
+            "python": "%d.%d.%d" % sys.version_info[:3],
+        })
+
+    # ---- threads ---------------------------------------------------------
+
+    def start_watchdog(self, interval=0.5):
+        ppid = os.getppid()
+
+        def watch():
+            getppid = os.getppid
+            sleep = time.sleep
+            while True:
+                sleep(interval)
+                if getppid() != ppid:
+                    sys.stderr.write("pooler_worker: parent process %d is gone, exiting\n" % ppid)
+                    _die(EXIT_OK)
+
+        t = threading.Thread(target=watch, name="pooler-watchdog", daemon=True)
+        t.start()
+        return t
+
+    def start_executor(self):
+        t = threading.Thread(target=self._executor_loop, name="pooler-executor", daemon=True)
+        self._executor_thread = t
+        t.start()
+        return t
+
+    # ---- reader (runs on the main thread) --------------------------------
+
+    def read_loop(self, inp):
+        readline = inp.readline
+        put = self._queue.put
+        while True:
+            try:
+                line = readline()
+            except (OSError, ValueError):
+                line = b""
+            if not line:
+                self._on_eof()
+                return
+            if b'"control"' in line:
+                try:
+                    msg = _decode(line.decode("utf-8"))
+                except Exception:
+                    put(line)               # the executor reports it, in order
+                    continue
+                if msg.__class__ is dict:
+                    control = msg.get("control")
+                    if control == "ping":
+                        self.pong(msg.get("id"))
+                        continue
+                    if control == "shutdown":
+                        self.shutdown_requested = True
+                put(msg)
+                continue
+            if line.isspace():
+                continue                    # blank lines are ignored
+            put(line)
+
+    def _on_eof(self):
+        if self.shutdown_requested and self._executor_thread is not None:
+            # graceful: let the executor finish queued work and exit by itself
+            try:
+                grace = float(os.environ.get("POOLER_SHUTDOWN_GRACE_S", "30"))
+            except ValueError:
+                grace = 30.0
+            self._executor_thread.join(grace)
+        # do not cut a frame in half if the executor is writing right now
+        self._lock.acquire(timeout=0.5)
+        _die(EXIT_OK)
+
+    def pong(self, rid):
+        self.send({"control": "pong", "id": rid, "pid": self.pid, "served": self.served,
+                   "rss_kb": rss_kb(), "busy": self.busy})
+
+    # ---- executor --------------------------------------------------------
+
+    def _executor_loop(self):
+        get = self._queue.get
+        decode = _decode
+        encode = _encode
+        ctx = self.ctx
+        send_bytes = self.send_bytes
+        send_error = self.send_error
+        while True:
+            item = get()
+            if item.__class__ is bytes:
+                try:
+                    msg = decode(item.decode("utf-8"))
+                except Exception as e:
+                    send_error(None, BAD_REQUEST, "malformed frame: %s: %s" % (type(e).__name__, e))
+                    continue
+            else:
+                msg = item
+            if msg.__class__ is not dict:
+                send_error(None, BAD_REQUEST, "malformed frame: expected a JSON object, got %s"
+                           % _json_kind(msg))
+                continue
+            rid = msg.get("id")
+            if "control" in msg:
+                try:
+                    self._control(msg, rid)
+                except _Shutdown:
+                    _die(EXIT_OK)
+                continue
+            if rid.__class__ is not int:
+                send_error(rid if _is_int(rid) else None, BAD_REQUEST,
+                           "malformed frame: missing integer 'id'")
+                continue
+            command = msg.get("command")
+            fn = self.commands.get(command) if command.__class__ is str else None
+            if fn is None:
+                self._unknown_command(rid, command)
+                continue
+            args = msg.get("args")
+            if args is None:
+                args = {}
+            elif args.__class__ is not dict:
+                send_error(rid, BAD_REQUEST, "'args' must be a JSON object, got %s" % _json_kind(args))
+                continue
+            session = msg.get("session")
+            if session is not None and session.__class__ is not dict:
+                send_error(rid, BAD_REQUEST, "'session' must be a JSON object, got %s"
+                           % _json_kind(session))
+                continue
+            ctx.session = session
+            ctx.request_id = rid
+            ctx.command = command
+            self.busy = True
+            try:
+                result = fn(args, ctx)
+            except CommandError as e:
+                self.busy = False
+                self.served += 1
+                if e.error_type != BAD_REQUEST:
+                    traceback.print_exc()
+                send_error(rid, e.error_type, e.message)
+                continue
+            except (ValueError, TypeError, KeyError) as e:
+                self.busy = False
+                self.served += 1
+                traceback.print_exc()
+                send_error(rid, BAD_REQUEST, _describe(e))
+                continue
+            except SystemExit as e:
+                code = e.code
+                if code is None:
+                    code = 0
+                elif not isinstance(code, int):
+                    sys.stderr.write("%s\n" % (code,))
+                    code = 1
+                _die(code)
+            except BaseException as e:     # includes KeyboardInterrupt raised by user code
+                self.busy = False
+                self.served += 1
+                traceback.print_exc()
+                send_error(rid, WORKER_ERROR, _describe(e))
+                continue
+            self.busy = False
+            self.served += 1
+            try:
+                data = ('{"id":%d,"ok":true,"result":%s}\n' % (rid, encode(result))).encode("utf-8")
+            except UnicodeEncodeError:
+                data = dumps_line({"id": rid, "ok": True, "result": result})
+            except Exception as e:
+                traceback.print_exc()
+                send_error(rid, WORKER_ERROR, "result of command '%s' is not JSON-serializable: %s"
+                           % (command, _describe(e)))
+                continue
+            send_bytes(data)
+
+    def _unknown_command(self, rid, command):
+        if command is None:
+            self.send_error(rid, BAD_REQUEST, "malformed frame: missing 'command' (or 'control')")
+            return
+        if command.__class__ is not str:
+            self.send_error(rid, BAD_REQUEST, "'command' must be a string, got %s" % _json_kind(command))
+            return
+        self.send_error(rid, WORKER_ERROR, "unknown command '%s' (adapter %s offers: %s)"
+                        % (command, self.adapter_name, ", ".join(self.capabilities())))
+
+    # ---- control frames (on the executor thread, in order) ---------------
+
+    def _control(self, msg, rid):
+        control = msg.get("control")
+        if control == "ping":
+            self.pong(rid)
+        elif control == "configure":
+            self._configure(msg, rid)
+        elif control == "shutdown":
+            raise _Shutdown()
+        elif control == "end_session":
+            sid = msg.get("session")
+            if isinstance(sid, dict):
+                sid = sid.get("id")
+            if not isinstance(sid, str):
+                self.send_error(rid, BAD_REQUEST, "end_session needs a string 'session' id")
+                return
+            dropped = self.ctx.drop_session(sid)
+            self.send({"id": rid, "ok": True, "result": {"session": sid, "dropped": dropped}})
+        else:
+            self.send_error(rid, BAD_REQUEST, "unknown control %s" % _json_repr(control))
+
+    def _configure(self, msg, rid):
+        ctx = self.ctx
+        for key in ("adapter", "specialization", "pool", "worker_id"):
+            value = msg.get(key)
+            if value is not None and not isinstance(value, str):
+                self.send_error(rid, BAD_REQUEST, "configure: '%s' must be a string, got %s"
+                                % (key, _json_kind(value)))
+                return
+        saved = (ctx.specialization, ctx.pool, ctx.worker_id)
+        if "specialization" in msg:
+            ctx.specialization = msg.get("specialization")
+        if "pool" in msg:
+            ctx.pool = msg.get("pool")
+        if msg.get("worker_id") is not None:
+            ctx.worker_id = msg.get("worker_id")
+        adapter = msg.get("adapter")
+        if adapter is not None and adapter != self.adapter_name:
+            try:
+                self.use_adapter(adapter)
+            except AdapterLoadError as e:
+                ctx.specialization, ctx.pool, ctx.worker_id = saved
+                self.send_error(rid, WORKER_ERROR, str(e))
+                return
+        self.send({"id": rid, "ok": True, "result": {
+            "adapter": self.adapter_name,
+            "specialization": ctx.specialization,
+            "pool": ctx.pool,
+            "worker_id": ctx.worker_id,
+            "capabilities": self.capabilities(),
+        }})
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _json_kind(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "an array"
+    if isinstance(v, dict):
+        return "an object"
+    return type(v).__name__
+
+
+def _json_repr(v):
+    try:
+        return _encode(v)
+    except Exception:
+        return repr(v)
+
+
+def _describe(e):
+    text = str(e)
+    name = type(e).__name__
+    return "%s: %s" % (name, text) if text else name
+
+
+def parse_argv(argv):
+    """Parse ``--adapter X --worker-id Y --pool Z --specialization S`` (also ``--k=v``)."""
+    known = {"--adapter": "adapter", "--worker-id": "worker_id", "--pool": "pool",
+             "--specialization": "specialization"}
+    opts = {"adapter": None, "worker_id": None, "pool": None, "specialization": None}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        key, eq, value = a.partition("=")
+        if key in known:
+            if not eq:
+                if i + 1 >= len(argv):
+                    raise ValueError("option %s needs a value" % key)
+                i += 1
+                value = argv[i]
+            opts[known[key]] = value
+        else:
+            sys.stderr.write("pooler_worker: ignoring unknown argument %r\n" % a)
+        i += 1
+    return opts
+
+
+def _ignore_signal(signum, frame):
+    pass
+
+
+def main(argv, proto_in, proto_out):
+    # The Java side owns our lifecycle: a Ctrl-C in the launching terminal must
+    # not kill workers behind its back (it closes stdin / sends shutdown instead).
+    # A no-op handler (rather than SIG_IGN) so that child processes started by
+    # adapters get the default disposition back on exec.
+    try:
+        signal.signal(signal.SIGINT, _ignore_signal)
+    except (ValueError, OSError, AttributeError):
+        pass
+    try:
+        opts = parse_argv(argv)
+        if not opts["adapter"]:
+            raise ValueError("missing required option --adapter <module>")
+    except ValueError as e:
+        proto_out.write(dumps_line({"ready": False, "error": {"type": WORKER_ERROR,
+                                                               "message": "usage: %s" % e}}))
+        proto_out.flush()
+        _die(EXIT_USAGE)
+        return
+    worker = Worker(proto_out, worker_id=opts["worker_id"], pool=opts["pool"],
+                    specialization=opts["specialization"])
+    worker.start_watchdog()
+    try:
+        worker.use_adapter(opts["adapter"])
+    except AdapterLoadError as e:
+        worker.send({"ready": False, "error": {"type": WORKER_ERROR, "message": str(e)}})
+        _die(EXIT_ADAPTER)
+        return
+    worker.start_executor()
+    worker.handshake()
+    worker.read_loop(proto_in)

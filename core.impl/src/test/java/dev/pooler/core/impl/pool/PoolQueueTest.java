@@ -1,0 +1,60 @@
+package dev.pooler.core.impl.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pooler.api.Request;
+import dev.pooler.api.RequestPriority;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PoolQueueTest {
+
+    private static PendingRequest req(RequestPriority p, int n) {
+        return new PendingRequest(Request.builder("echo").priority(p).capability("c" + n).build(), 1);
+    }
+
+    @Test
+    void fifoWithinAPriority() {
+        PoolQueue q = new PoolQueue();
+        for (int i = 0; i < 5; i++) {
+            q.add(req(RequestPriority.NORMAL, i));
+        }
+        for (int i = 0; i < 5; i++) {
+            assertEquals("c" + i, q.poll().request.capability());
+        }
+        assertNull(q.poll());
+    }
+
+    @Test
+    void highFirstButLowIsNeverStarved() {
+        PoolQueue q = new PoolQueue();
+        for (int i = 0; i < 100; i++) {
+            q.add(req(RequestPriority.HIGH, i));
+            q.add(req(RequestPriority.NORMAL, i));
+            q.add(req(RequestPriority.LOW, i));
+        }
+        List<RequestPriority> first = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            first.add(q.poll().request.priority());
+        }
+        long high = first.stream().filter(p -> p == RequestPriority.HIGH).count();
+        long normal = first.stream().filter(p -> p == RequestPriority.NORMAL).count();
+        long low = first.stream().filter(p -> p == RequestPriority.LOW).count();
+        assertEquals(60, high, "6 of every 10 are high while all levels wait");
+        assertEquals(30, normal);
+        assertEquals(10, low, "low still gets 1 in 10");
+        assertEquals(200, q.size());
+    }
+
+    @Test
+    void retryGoesToTheHead() {
+        PoolQueue q = new PoolQueue();
+        q.add(req(RequestPriority.NORMAL, 1));
+        q.addFirst(req(RequestPriority.NORMAL, 0));
+        assertEquals("c0", q.poll().request.capability());
+        assertTrue(q.drain().size() == 1 && q.isEmpty());
+    }
+}

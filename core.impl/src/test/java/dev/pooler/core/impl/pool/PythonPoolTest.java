@@ -1,0 +1,219 @@
+package dev.pooler.core.impl.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import dev.pooler.api.ErrorKind;
+import dev.pooler.api.PoolConfig;
+import dev.pooler.api.PoolState;
+import dev.pooler.api.PoolerException;
+import dev.pooler.api.Request;
+import dev.pooler.api.ResourceLimits;
+import dev.pooler.api.Response;
+import dev.pooler.api.WorkerSpec;
+import dev.pooler.core.impl.events.EventSink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The pool against real Python worker processes (the runtime under src/main/resources/python). */
+class PythonPoolTest {
+
+    static final Path RUNTIME = Path.of("src/main/resources/python").toAbsolutePath();
+
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    private final List<PythonPool> pools = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        List<Long> pids = new ArrayList<>();
+        for (PythonPool p : pools) {
+            pids.addAll(p.pids());
+            p.stop(Duration.ofSeconds(2));
+        }
+        scheduler.shutdownNow();
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " outlived its pool");
+        }
+    }
+
+    private PythonPool pool(int size, ResourceLimits limits) throws InterruptedException {
+        PoolConfig c = PoolConfig.builder().poolId("t" + pools.size()).size(size).resourceLimits(limits)
+                .workerSpec(WorkerSpec.defaults().withAdapter("bench")).build();
+        PythonPool p = new PythonPool(c, RUNTIME, scheduler, EventSink.NONE);
+        pools.add(p);
+        p.start();
+        assertTrue(p.awaitReady(Duration.ofSeconds(30)), "workers did not start");
+        return p;
+    }
+
+    private static ResourceLimits limits(int maxQueue, long timeoutMs, long maxMb, long maxRequests, int maxRestarts) {
+        return new ResourceLimits(maxQueue, Duration.ofMillis(timeoutMs), maxMb, maxRequests, maxRestarts, Duration.ofSeconds(60));
+    }
+
+    private static JsonObject args(String k, Number v) {
+        JsonObject o = new JsonObject();
+        o.addProperty(k, v);
+        return o;
+    }
+
+    private static PoolerException error(CompletableFuture<Response> f) {
+        try {
+            f.join();
+        } catch (RuntimeException e) {
+            return PoolerException.of(e);
+        }
+        throw new AssertionError("expected an error, got " + f.join());
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void everyConcurrentRequestGetsItsOwnAnswer() throws Exception {
+        PythonPool p = pool(3, ResourceLimits.defaults());
+        List<CompletableFuture<Response>> futures = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            futures.add(p.execute(Request.of("echo", args("n", i))).toCompletableFuture());
+        }
+        for (int i = 0; i < 500; i++) {
+            assertEquals(i, futures.get(i).join().result().getAsJsonObject().get("n").getAsInt());
+        }
+        assertEquals(500, p.stats().completed());
+        assertEquals(3, p.stats().workers());
+    }
+
+    @Test
+    void aFullQueueRefusesWithPoolOverloaded() throws Exception {
+        PythonPool p = pool(1, limits(2, 30_000, 0, 0, 10));
+        List<CompletableFuture<Response>> accepted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            accepted.add(p.execute(Request.of("sleep", args("ms", 300))).toCompletableFuture());
+        }
+        PoolerException e = error(p.execute(Request.of("echo")).toCompletableFuture());
+        assertEquals(ErrorKind.POOL_OVERLOADED, e.kind());
+        assertTrue(e.getMessage().contains("max_queue 2"), e.getMessage());
+        accepted.forEach(CompletableFuture::join);
+    }
+
+    @Test
+    void aHungWorkerTimesOutAndIsReplaced() throws Exception {
+        PythonPool p = pool(1, limits(10, 500, 0, 0, 10));
+        long before = p.pids().get(0);
+        PoolerException e = error(p.execute(Request.of("hang")).toCompletableFuture());
+        assertEquals(ErrorKind.TIMEOUT, e.kind());
+        await("the worker is replaced", () -> p.stats().workers() == 1 && !p.pids().contains(before));
+        assertEquals(7, p.execute(Request.of("echo", args("v", 7))).toCompletableFuture().join()
+                .result().getAsJsonObject().get("v").getAsInt());
+        assertFalse(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false), "the hung process was killed");
+    }
+
+    @Test
+    void aCrashFailsOnlyItsRequestAndTheWorkerIsReplaced() throws Exception {
+        PythonPool p = pool(2, ResourceLimits.defaults());
+        PoolerException e = error(p.execute(Request.of("crash")).toCompletableFuture());
+        assertEquals(ErrorKind.WORKER_CRASHED, e.kind());
+        assertTrue(e.getMessage().contains("crash"), e.getMessage());
+        await("the pool is back to full size", () -> p.stats().workers() == 2);
+        assertEquals(1, p.stats().crashes());
+        assertEquals(PoolState.RUNNING, p.state());
+    }
+
+    @Test
+    void aRetryableRequestRunsAgainAfterACrash() throws Exception {
+        PythonPool p = pool(2, ResourceLimits.defaults());
+        // The first worker to take it dies; the retry's worker dies too, so the caller sees one crash error.
+        PoolerException e = error(p.execute(Request.builder("crash").retryable(true).build()).toCompletableFuture());
+        assertEquals(ErrorKind.WORKER_CRASHED, e.kind());
+        assertEquals(2, p.stats().crashes(), "it ran twice");
+    }
+
+    @Test
+    void tooManyCrashesMarkThePoolFailed() throws Exception {
+        PythonPool p = pool(1, limits(10, 30_000, 0, 0, 2));
+        for (int i = 0; i < 3; i++) {
+            await("a worker is ready", () -> p.stats().workers() == 1);
+            error(p.execute(Request.of("crash")).toCompletableFuture());
+        }
+        await("the pool fails", () -> p.state() == PoolState.FAILED);
+        PoolerException e = error(p.execute(Request.of("echo")).toCompletableFuture());
+        assertEquals(ErrorKind.SHUTTING_DOWN, e.kind());
+        assertTrue(e.getMessage().contains("more than 2 worker restarts"), e.getMessage());
+        await("its workers are gone", () -> p.pids().isEmpty());
+        // A configuration update brings a failed pool back.
+        p.reconfigure(p.config().toBuilder().resourceLimits(limits(10, 30_000, 0, 0, 5)).build());
+
+        assertTrue(p.awaitReady(Duration.ofSeconds(20)));
+        assertEquals(PoolState.RUNNING, p.state());
+    }
+
+    @Test
+    void aWorkerIsRecycledAfterItsMaximumRequests() throws Exception {
+        PythonPool p = pool(1, limits(10, 30_000, 0, 3, 10));
+        long first = p.pids().get(0);
+        for (int i = 0; i < 3; i++) {
+            p.execute(Request.of("echo")).toCompletableFuture().join();
+        }
+        await("a fresh worker replaces it", () -> p.stats().workers() == 1 && !p.pids().contains(first));
+        assertEquals(0, p.stats().crashes(), "recycling is not a crash");
+        p.execute(Request.of("echo")).toCompletableFuture().join();
+    }
+
+    @Test
+    void aWorkerPastItsMemoryLimitIsRecycled() throws Exception {
+        PythonPool p = pool(1, limits(10, 30_000, 64, 0, 10));
+        long first = p.pids().get(0);
+        p.execute(Request.of("alloc", args("mb", 128))).toCompletableFuture().join();
+        await("the bloated worker is replaced", () -> p.stats().workers() == 1 && !p.pids().contains(first));
+        assertEquals(0, p.stats().crashes());
+    }
+
+    @Test
+    void resizesLive() throws Exception {
+        PythonPool p = pool(2, ResourceLimits.defaults());
+        p.reconfigure(p.config().toBuilder().size(4).build());
+        assertTrue(p.awaitReady(Duration.ofSeconds(20)));
+        assertEquals(4, p.stats().workers());
+        p.reconfigure(p.config().toBuilder().size(1).build());
+        await("the pool shrinks", () -> p.pids().size() == 1);
+        p.execute(Request.of("echo")).toCompletableFuture().join();
+    }
+
+    @Test
+    void stopAnswersQueuedWorkAndEndsEveryProcess() throws Exception {
+        PythonPool p = pool(1, ResourceLimits.defaults());
+        List<Long> pids = p.pids();
+        CompletableFuture<Response> running = p.execute(Request.of("sleep", args("ms", 100))).toCompletableFuture();
+        p.stop(Duration.ofSeconds(5));
+        running.join();
+        assertEquals(ErrorKind.SHUTTING_DOWN, error(p.execute(Request.of("echo")).toCompletableFuture()).kind());
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        }
+    }
+
+    @Test
+    void anUnknownCommandIsAWorkerErrorNamingIt() throws Exception {
+        PythonPool p = pool(1, ResourceLimits.defaults());
+        PoolerException e = error(p.execute(Request.of("no_such_command")).toCompletableFuture());
+        assertEquals(ErrorKind.WORKER_ERROR, e.kind());
+        assertTrue(e.getMessage().contains("no_such_command"), e.getMessage());
+    }
+}
