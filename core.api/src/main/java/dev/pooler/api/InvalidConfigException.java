@@ -11,6 +11,14 @@ public class InvalidConfigException extends IllegalArgumentException {
         this.field = field;
     }
 
+    /** The same refusal with the field renamed (e.g. to the configuration property's name). */
+    public InvalidConfigException renamed(String newField) {
+        String msg = getMessage().startsWith(field + ": ") ? getMessage().substring(field.length() + 2) : getMessage();
+        InvalidConfigException e = new InvalidConfigException(newField, msg);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     public String field() {
         return field;
     }

@@ -25,10 +25,11 @@ public record WorkerSpec(String python, String adapter, Map<String, String> env,
         if (python == null || python.isBlank()) {
             throw new InvalidConfigException("python", "must name a Python interpreter");
         }
-        if (adapter == null || !MODULES.matcher(adapter.replace(" ", "")).matches()) {
+        String joined = adapter == null ? null : String.join(",", java.util.Arrays.stream(adapter.split(",")).map(String::trim).toList());
+        if (joined == null || !MODULES.matcher(joined).matches()) {
             throw new InvalidConfigException("adapter", "must be one or more Python module names joined by commas, was '" + adapter + "'");
         }
-        adapter = adapter.replace(" ", "");
+        adapter = joined;
         env = env == null ? Map.of() : Map.copyOf(env);
         if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
             throw new InvalidConfigException("start_timeout", "must be a positive duration, was " + startTimeout);

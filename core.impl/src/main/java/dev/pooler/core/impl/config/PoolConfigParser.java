@@ -27,6 +27,25 @@ public final class PoolConfigParser {
     }
 
     public static PoolConfig parse(Map<String, ?> props, String defaultPython) {
+        try {
+            return build(props, defaultPython);
+        } catch (InvalidConfigException e) {
+            // The contracts name fields as the seed does (max_queue); a configuration names properties (max.queue).
+            return throwRenamed(e);
+        }
+    }
+
+    private static PoolConfig throwRenamed(InvalidConfigException e) {
+        String property = switch (e.field()) {
+            case "request_timeout" -> "request.timeout.ms";
+            case "restart_window" -> "restart.window.s";
+            case "start_timeout" -> "start.timeout.ms";
+            default -> e.field().replace('_', '.');
+        };
+        throw property.equals(e.field()) ? e : e.renamed(property);
+    }
+
+    private static PoolConfig build(Map<String, ?> props, String defaultPython) {
         PoolConfig.Builder b = PoolConfig.builder();
         String id = string(props, "pool.id", "");
         if (id.isEmpty()) {

@@ -1,0 +1,87 @@
+package dev.pooler.core.impl.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pooler.api.InvalidConfigException;
+import dev.pooler.api.PoolConfig;
+import dev.pooler.api.PoolType;
+import dev.pooler.api.Priority;
+import dev.pooler.api.SharingPolicy;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PoolConfigParserTest {
+
+    private static Map<String, Object> props(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void theSeedsEmbeddingPoolFromAConfFile() {
+        PoolConfig c = PoolConfigParser.parse(props("pool.type", "embedding", "size", "4", "priority", "high",
+                "sharing.policy", "strict", "specialization", "text-embedding-ada-002",
+                "capabilities", "embedding, similarity,clustering", "adapter", "text",
+                "felix.fileinstall.filename", "file:/home/conf/dev.pooler.pool-embedding_pool.cfg"), "python3");
+        assertEquals("embedding_pool", c.poolId(), "the id comes from the file name when not given");
+        assertEquals(PoolType.EMBEDDING, c.poolType());
+        assertEquals(4, c.size());
+        assertEquals(Priority.HIGH, c.priority());
+        assertEquals(SharingPolicy.STRICT, c.sharingPolicy());
+        assertEquals(Set.of("embedding", "similarity", "clustering"), c.capabilities());
+        assertEquals("text", c.workerSpec().adapter());
+        assertTrue(c.supports("similarity"));
+        assertTrue(!c.supports("generation"));
+    }
+
+    @Test
+    void defaultsAreTheSeeds() {
+        PoolConfig c = PoolConfigParser.parse(props("pool.id", "p"), "/usr/bin/python3");
+        assertEquals(PoolType.GENERAL, c.poolType());
+        assertEquals(4, c.size());
+        assertEquals(Priority.MEDIUM, c.priority());
+        assertEquals(SharingPolicy.OVERFLOW, c.sharingPolicy());
+        assertEquals("default", c.geographicZone());
+        assertEquals(Set.of("all"), c.capabilities());
+        assertEquals("/usr/bin/python3", c.workerSpec().python());
+        assertEquals(Duration.ofSeconds(30), c.resourceLimits().requestTimeout());
+    }
+
+    @Test
+    void typedValuesFromConfigAdminWork() {
+        PoolConfig c = PoolConfigParser.parse(props("pool.id", "p", "size", 7, "capabilities",
+                new String[] {"embedding", "clustering"}, "request.timeout.ms", 1500L), "python3");
+        assertEquals(7, c.size());
+        assertEquals(Set.of("embedding", "clustering"), c.capabilities());
+        assertEquals(Duration.ofMillis(1500), c.resourceLimits().requestTimeout());
+    }
+
+    @Test
+    void badValuesNameTheirField() {
+        assertField("size", props("pool.id", "p", "size", "-1"));
+        assertField("size", props("pool.id", "p", "size", "four"));
+        assertField("pool.type", props("pool.id", "p", "pool.type", "unknown"));
+        assertField("priority", props("pool.id", "p", "priority", "urgent"));
+        assertField("sharing.policy", props("pool.id", "p", "sharing.policy", "sometimes"));
+        assertField("request.timeout.ms", props("pool.id", "p", "request.timeout.ms", "0"));
+        assertField("max.queue", props("pool.id", "p", "max.queue", "-5"));
+        assertField("pool.id", props("pool.id", "bad id!"));
+        assertField("adapter", props("pool.id", "p", "adapter", "not a module"));
+        assertField("env", props("pool.id", "p", "env", "NOEQUALS"));
+        assertField("capabilities", props("pool.id", "p", "capabilities", "Bad Cap"));
+    }
+
+    private static void assertField(String field, Map<String, Object> props) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PoolConfigParser.parse(props, "python3"));
+        assertEquals(field, e.field(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(field + ":"), e.getMessage());
+    }
+}
