@@ -289,6 +289,7 @@ public final class PythonPool implements Pool {
         WorkerSlot retrySlot = null;
         List<PendingRequest> refused = List.of();
         String failedBecause = null;
+        List<WorkerSlot> toKill = List.of();
         lock.lock();
         try {
             slots.remove(slot);
@@ -320,6 +321,12 @@ public final class PythonPool implements Pool {
                         + " " + reason + ")";
                 failedBecause = failure;
                 refused = queue.drain();
+                // Taken under the lock: a reconfigure right after must not lose its fresh workers.
+                toKill = new ArrayList<>(slots);
+                for (WorkerSlot s : toKill) {
+                    s.expectedExit = "the pool failed";
+                    s.replaceOnExit = false;
+                }
             } else if (slot.replaceOnExit && (state == PoolState.RUNNING || state == PoolState.STARTING)) {
                 ensureSizeLocked();
             }
@@ -352,7 +359,7 @@ public final class PythonPool implements Pool {
                 failed.incrementAndGet();
                 p.fail(e);
             }
-            killAll("the pool failed");
+            toKill.forEach(s -> s.process.kill());
         }
     }
 
@@ -635,21 +642,6 @@ public final class PythonPool implements Pool {
             }
         }
         LOG.log(System.Logger.Level.INFO, "pool {0} stopped", poolId);
-    }
-
-    private void killAll(String why) {
-        List<WorkerSlot> all;
-        lock.lock();
-        try {
-            all = new ArrayList<>(slots);
-            for (WorkerSlot s : all) {
-                s.expectedExit = why;
-                s.replaceOnExit = false;
-            }
-        } finally {
-            lock.unlock();
-        }
-        all.forEach(s -> s.process.kill());
     }
 
     private int readyCountLocked() {

@@ -1,0 +1,36 @@
+package dev.pooler.core.impl.routing;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration {@code dev.pooler.loadbalancing}: the seed's {@code load_balancing} section. */
+@ObjectClassDefinition(id = RoutingEngine.PID, name = "Pooler load balancing",
+        description = "How requests are spread across pools, and when workers are shared or migrated between them.")
+public @interface LoadBalancingConfiguration {
+
+    @AttributeDefinition(name = "Strategy",
+            description = "The load-balancing strategy: round_robin, weighted_round_robin, least_connections, "
+                    + "response_time, resource_aware, p2c, ml_optimized, or the name of a strategy plug-in. "
+                    + "While the named strategy is not installed, round_robin (or any present one) stands in.")
+    String strategy() default "ml_optimized";
+
+    @AttributeDefinition(name = "Rebalance interval (ms)",
+            description = "How often worker sharing re-evaluates the pools' loads, in milliseconds (0 = never on its own).",
+            min = "0")
+    long rebalance_interval() default 30_000L;
+
+    @AttributeDefinition(name = "Worker sharing enabled",
+            description = "Whether idle workers may be lent to overloaded pools.")
+    boolean worker_sharing_enabled() default true;
+
+    @AttributeDefinition(name = "Migration threshold",
+            description = "Utilization (0..1) above which a pool asks for workers from others (0.7 = 70 % busy).",
+            min = "0", max = "1")
+    double migration_threshold() default 0.7;
+
+    @AttributeDefinition(name = "REQUEST_ROUTED events: one in N",
+            description = "Post a REQUEST_ROUTED event for one routed request in N (1 = every request, 0 = none). "
+                    + "Raise it when routing millions of requests and nobody listens to each.",
+            min = "0")
+    int routed_event_sampling() default 1;
+}

@@ -1,0 +1,555 @@
+package dev.pooler.core.impl.routing;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.pooler.api.ErrorKind;
+import dev.pooler.api.InvalidConfigException;
+import dev.pooler.api.Pool;
+import dev.pooler.api.PoolConfig;
+import dev.pooler.api.PoolRegistry;
+import dev.pooler.api.PoolState;
+import dev.pooler.api.PoolType;
+import dev.pooler.api.PoolerException;
+import dev.pooler.api.Request;
+import dev.pooler.api.Response;
+import dev.pooler.api.events.PoolerEvents;
+import dev.pooler.api.routing.LoadBalancingStrategy;
+import dev.pooler.api.routing.PoolSnapshot;
+import dev.pooler.api.routing.RequestProfile;
+import dev.pooler.api.routing.RequestRouter;
+import dev.pooler.api.routing.RoutingDecision;
+import dev.pooler.api.routing.RoutingOutcome;
+import dev.pooler.core.impl.events.EventAdminSink;
+import dev.pooler.core.impl.events.EventSink;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The {@link RequestRouter}: profile, capable candidates, strategy, execute, fall back, learn.
+ *
+ * <p>Strategies are whiteboard services collected as they come and go ({@link StrategyRegistry});
+ * the router never holds one beyond a call. The decision path takes no lock and holds nothing
+ * across {@link Pool#execute}: it reads the registry's pool list, builds one snapshot per
+ * candidate, asks the strategy, and dispatches. On {@code POOL_OVERLOADED} or {@code SHUTTING_DOWN}
+ * (and {@code WORKER_CRASHED} for retryable requests, once) it tries the next candidate, each pool
+ * at most once. Every request gets exactly one completion.
+ */
+@Component(service = RequestRouter.class, configurationPid = RoutingEngine.PID)
+@Designate(ocd = LoadBalancingConfiguration.class)
+public final class RoutingEngine implements RequestRouter {
+
+    public static final String PID = "dev.pooler.loadbalancing";
+
+    /** Decisions kept for {@link #recentDecisions}. */
+    static final int DECISIONS_KEPT = 256;
+
+    private static final System.Logger LOG = System.getLogger(RoutingEngine.class.getName());
+    private static final long WARN_EVERY = TimeUnit.SECONDS.toNanos(10);
+    private static final String NAMED = "named_pool";
+
+    private final PoolRegistry registry;
+    private final EventAdminSink eventAdmin = new EventAdminSink();
+    private final EventSink events;
+    private final LongSupplier clock;
+    private final StrategyRegistry strategies;
+    private final CommandHistory history = new CommandHistory();
+    private final RequestAnalyzer analyzer = new RequestAnalyzer(history);
+    private final PoolTracker tracker = new PoolTracker();
+    private final DecisionLog decisions = new DecisionLog(DECISIONS_KEPT);
+    private final AtomicLong routedCount = new AtomicLong();
+    private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
+    private volatile LoadBalancingSettings settings;
+    private volatile Map<String, Object> pendingRejection;
+    private volatile boolean activated;
+    private volatile boolean closed;
+
+    @Activate
+    public RoutingEngine(@Reference PoolRegistry registry, LoadBalancingConfiguration config) {
+        this(registry, config, null, System::nanoTime);
+    }
+
+    /**
+     * For tests: {@code events} receives every event (null: Event Admin, when bound), {@code clock}
+     * gives nanoseconds. Call {@link #activated()} as DS would, after binding the initial strategies.
+     */
+    RoutingEngine(PoolRegistry registry, LoadBalancingConfiguration config, EventSink events, LongSupplier clock) {
+        this.registry = registry;
+        this.events = events == null ? eventAdmin : events;
+        this.clock = clock;
+        LoadBalancingSettings s;
+        try {
+            s = LoadBalancingSettings.from(config);
+        } catch (InvalidConfigException e) {
+            s = LoadBalancingSettings.DEFAULTS;
+            pendingRejection = rejection(e);
+            LOG.log(WARNING, "configuration {0} refused, {1}; running with the defaults", PID, e.getMessage());
+        }
+        this.settings = s;
+        this.strategies = new StrategyRegistry(s.strategy(), this::strategyChanged);
+    }
+
+    @Activate
+    void activated() {
+        activated = true;
+        StrategyRegistry.Active a = strategies.active();
+        LOG.log(INFO, "routing with strategy {0} (configured: {1}; present: {2})", a.name(), settings.strategy(),
+                strategies.names());
+        flushPendingRejection();
+    }
+
+    @Modified
+    void modified(LoadBalancingConfiguration config) {
+        LoadBalancingSettings next;
+        try {
+            next = LoadBalancingSettings.from(config);
+        } catch (InvalidConfigException e) {
+            LOG.log(WARNING, "configuration {0} refused, {1}; the previous values stay in force", PID, e.getMessage());
+            pendingRejection = rejection(e);
+            flushPendingRejection();
+            return;
+        }
+        settings = next;
+        strategies.configure(next.strategy());
+    }
+
+    @Deactivate
+    void deactivated() {
+        closed = true;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindEventAdmin(EventAdmin ea) {
+        eventAdmin.bind(ea);
+        flushPendingRejection();
+    }
+
+    void unbindEventAdmin(EventAdmin ea) {
+        eventAdmin.unbind(ea);
+    }
+
+    @Reference(service = LoadBalancingStrategy.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindStrategy(LoadBalancingStrategy strategy, Map<String, Object> properties) {
+        strategies.bind(strategy, properties);
+    }
+
+    void updatedStrategy(LoadBalancingStrategy strategy, Map<String, Object> properties) {
+        strategies.update(strategy, properties);
+    }
+
+    void unbindStrategy(LoadBalancingStrategy strategy, Map<String, Object> properties) {
+        strategies.unbind(strategy);
+    }
+
+    // --- RequestRouter ---------------------------------------------------------------------------
+
+    @Override
+    public CompletionStage<Response> route(Request request) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        if (request == null) {
+            result.completeExceptionally(new PoolerException(ErrorKind.BAD_REQUEST, "request: missing"));
+            return result;
+        }
+        try {
+            new Routing(request, result).start();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(PoolerException.of(e));
+        }
+        return result;
+    }
+
+    @Override
+    public String activeStrategy() {
+        return strategies.active().name();
+    }
+
+    @Override
+    public String configuredStrategy() {
+        return settings.strategy();
+    }
+
+    @Override
+    public Set<String> availableStrategies() {
+        return strategies.names();
+    }
+
+    @Override
+    public String capabilityOf(String command) {
+        return CapabilityTable.capabilityOf(command);
+    }
+
+    @Override
+    public List<RoutingDecision> recentDecisions(int max) {
+        return decisions.recent(max);
+    }
+
+    /** The load-balancing values in force (for the worker-sharing side and the console). */
+    LoadBalancingSettings settings() {
+        return settings;
+    }
+
+    /** Requests sent to a pool and not yet answered, as the router counts them. */
+    int inFlight(String poolId) {
+        return tracker.track(poolId).inFlight();
+    }
+
+    // --- events ----------------------------------------------------------------------------------
+
+    private void strategyChanged(String previous, String next, String reason) {
+        if (!activated) {
+            return; // the initial binding; activated() reports the outcome once
+        }
+        LOG.log(INFO, "strategy {0} -> {1} ({2})", previous, next, reason);
+        events.post(PoolerEvents.STRATEGY_CHANGED, Map.of(PoolerEvents.STRATEGY, next,
+                PoolerEvents.PREVIOUS_STRATEGY, previous, PoolerEvents.REASON, reason));
+    }
+
+    private static Map<String, Object> rejection(InvalidConfigException e) {
+        return Map.of("pid", PID, PoolerEvents.FIELD, e.field(), PoolerEvents.MESSAGE, e.getMessage());
+    }
+
+    private void flushPendingRejection() {
+        Map<String, Object> p = pendingRejection;
+        if (p != null && activated && eventsPresent()) {
+            pendingRejection = null;
+            events.post(PoolerEvents.CONFIG_REJECTED, p);
+        }
+    }
+
+    private boolean eventsPresent() {
+        return events != eventAdmin || eventAdmin.present();
+    }
+
+    private void postRouted(String poolId, long decisionNanos, String strategy, RequestProfile profile) {
+        int every = settings.routedEventSampling();
+        if (every <= 0 || !eventsPresent()) {
+            return;
+        }
+        if (every > 1 && routedCount.getAndIncrement() % every != 0) {
+            return;
+        }
+        events.post(PoolerEvents.REQUEST_ROUTED, Map.of(PoolerEvents.POOL_ID, poolId,
+                PoolerEvents.ROUTING_TIME, decisionNanos, PoolerEvents.STRATEGY, strategy,
+                PoolerEvents.REQUEST_TYPE, profile.command(), PoolerEvents.COMPLEXITY, profile.complexity(),
+                "capability", profile.capability()));
+    }
+
+    private void warn(String message, Throwable t) {
+        long now = clock.getAsLong();
+        long last = lastWarning.get();
+        if (now - last >= WARN_EVERY && lastWarning.compareAndSet(last, now)) {
+            LOG.log(WARNING, message, t);
+        }
+    }
+
+    // --- one request -----------------------------------------------------------------------------
+
+    /**
+     * The life of one routed request: its profile, the pools tried so far, and the attempt in
+     * flight. Attempts are sequential, so its fields need no lock: each is written before
+     * {@link Pool#execute} and read in the completion that execute's stage happens-before.
+     */
+    private final class Routing implements BiConsumer<Response, Throwable> {
+        private final Request request;
+        private final CompletableFuture<Response> result;
+        private String capability;
+        private RequestProfile profile;
+        private PoolType poolType;
+        private boolean named;
+        private List<String> tried;
+        private PoolerException lastError;
+        private int crashRetries;
+        // the attempt in flight
+        private String poolId;
+        private PoolTracker.Track track;
+        private String strategyName;
+        private LoadBalancingStrategy chooser;
+        private RoutingDecision pending;
+        private long seq;
+        private long dispatchedAt;
+
+        Routing(Request request, CompletableFuture<Response> result) {
+            this.request = request;
+            this.result = result;
+        }
+
+        void start() {
+            long t0 = clock.getAsLong();
+            if (closed) {
+                result.completeExceptionally(new PoolerException(ErrorKind.SHUTTING_DOWN, "the router is stopping"));
+                return;
+            }
+            capability = CapabilityTable.capabilityOf(request);
+            profile = analyzer.profile(request, capability);
+            poolType = RequestAnalyzer.poolTypeHint(request);
+            if (request.pool() != null) {
+                named = true;
+                routeToNamedPool(t0);
+            } else {
+                attempt(t0);
+            }
+        }
+
+        private void routeToNamedPool(long t0) {
+            Optional<Pool> p = registry.pool(request.pool());
+            if (p.isEmpty()) {
+                fail(t0, 0, new PoolerException(ErrorKind.NO_CAPABLE_POOL, "no pool '" + request.pool()
+                        + "' (named by the request for command '" + request.command() + "')", request.pool()));
+                return;
+            }
+            Pool pool = p.get();
+            if (!pool.config().supports(capability)) {
+                fail(t0, 1, new PoolerException(ErrorKind.NO_CAPABLE_POOL, "pool '" + pool.id() + "' does not serve command '"
+                        + request.command() + "' (capability '" + capability + "')", pool.id()));
+                return;
+            }
+            dispatch(pool, NAMED, null, clock.getAsLong() - t0, 1);
+        }
+
+        private void attempt(long t0) {
+            List<Pool> candidates = candidates();
+            int n = candidates.size();
+            if (n == 0) {
+                if (lastError != null) {
+                    result.completeExceptionally(lastError); // every capable pool refused
+                } else {
+                    fail(t0, 0, new PoolerException(ErrorKind.NO_CAPABLE_POOL, "no pool serves command '"
+                            + request.command() + "' (capability '" + capability + "')"));
+                }
+                return;
+            }
+            long now = t0;
+            List<PoolSnapshot> snapshots = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Pool p = candidates.get(i);
+                snapshots.add(tracker.snapshot(p, tracker.track(p.id()), now));
+            }
+            String name;
+            LoadBalancingStrategy strategy = null;
+            String wanted = request.strategy();
+            if (wanted != null) {
+                strategy = strategies.get(wanted);
+                if (strategy == null) {
+                    wanted = LoadBalancingSettings.normalizeStrategy(wanted);
+                    strategy = strategies.get(wanted);
+                }
+            }
+            if (strategy != null) {
+                name = wanted;
+            } else {
+                StrategyRegistry.Active a = strategies.active();
+                name = a.name();
+                strategy = a.strategy();
+            }
+            int index = -1;
+            if (n == 1) {
+                index = 0;
+            } else if (strategy != null) {
+                index = choose(strategy, name, snapshots);
+            }
+            if (index < 0) {
+                index = LeastLoaded.indexOf(snapshots);
+                if (n > 1) {
+                    name = LeastLoaded.NAME;
+                    strategy = null;
+                }
+            }
+            dispatch(candidates.get(index), name, strategy, clock.getAsLong() - t0, n);
+        }
+
+        /** The strategy's pick as an index into the candidates, or -1 when it failed or picked none of them. */
+        private int choose(LoadBalancingStrategy strategy, String name, List<PoolSnapshot> snapshots) {
+            PoolSnapshot pick;
+            try {
+                pick = strategy.select(Collections.unmodifiableList(snapshots), profile);
+            } catch (RuntimeException e) {
+                warn("strategy " + name + " failed; the router chose by load", e);
+                return -1;
+            }
+            for (int i = 0; i < snapshots.size(); i++) {
+                if (snapshots.get(i) == pick) {
+                    return i;
+                }
+            }
+            if (pick != null) {
+                for (int i = 0; i < snapshots.size(); i++) {
+                    if (snapshots.get(i).poolId().equals(pick.poolId())) {
+                        return i;
+                    }
+                }
+            }
+            warn("strategy " + name + " chose no candidate; the router chose by load", null);
+            return -1;
+        }
+
+        /** Running pools that serve the capability (and the requested type), not yet tried; zone-preferred. */
+        private List<Pool> candidates() {
+            List<Pool> all = registry.pools();
+            if (all.isEmpty() && tried == null) {
+                all = defaultPool();
+            }
+            List<Pool> out = new ArrayList<>(all.size());
+            boolean running = false;
+            int inZone = 0;
+            String zone = profile.zone();
+            for (int i = 0; i < all.size(); i++) {
+                Pool p = all.get(i);
+                if (tried != null && tried.contains(p.id())) {
+                    continue;
+                }
+                PoolState state = p.state();
+                if (state != PoolState.RUNNING && state != PoolState.STARTING) {
+                    continue;
+                }
+                PoolConfig c = p.config();
+                if (!c.supports(capability) || (poolType != null && c.poolType() != poolType)) {
+                    continue;
+                }
+                out.add(p);
+                running |= state == PoolState.RUNNING;
+                if (zone != null && zone.equals(c.geographicZone())) {
+                    inZone++;
+                }
+            }
+            if (running && out.size() > 1) {
+                // pools still starting only queue the work; use them when none is running
+                out.removeIf(p -> p.state() != PoolState.RUNNING);
+            }
+            if (inZone > 0 && inZone < out.size()) {
+                List<Pool> zoned = new ArrayList<>(inZone);
+                for (Pool p : out) {
+                    if (zone.equals(p.config().geographicZone())) {
+                        zoned.add(p);
+                    }
+                }
+                if (!zoned.isEmpty()) {
+                    out = zoned;
+                }
+            }
+            return out;
+        }
+
+        private List<Pool> defaultPool() {
+            try {
+                return List.of(registry.defaultPool());
+            } catch (RuntimeException e) {
+                return List.of();
+            }
+        }
+
+        private void dispatch(Pool pool, String strategy, LoadBalancingStrategy chosenBy, long decisionNanos, int candidates) {
+            poolId = pool.id();
+            track = tracker.track(poolId);
+            strategyName = strategy;
+            chooser = chosenBy;
+            pending = new RoutingDecision(System.currentTimeMillis(), request.command(), capability, strategy, poolId,
+                    candidates, decisionNanos, "pending");
+            seq = decisions.add(pending);
+            postRouted(poolId, decisionNanos, strategy, profile);
+            track.inFlight.incrementAndGet();
+            dispatchedAt = clock.getAsLong();
+            CompletionStage<Response> stage;
+            try {
+                stage = pool.execute(request);
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            if (stage == null) {
+                stage = CompletableFuture.failedFuture(new PoolerException(ErrorKind.WORKER_ERROR,
+                        "pool '" + poolId + "' gave no answer", poolId));
+            }
+            stage.whenComplete(this);
+        }
+
+        /** The pool answered (or failed). Runs on the pool's thread; must not throw. */
+        @Override
+        public void accept(Response response, Throwable error) {
+            try {
+                settle(response, error);
+            } catch (Throwable t) {
+                result.completeExceptionally(PoolerException.of(t));
+            }
+        }
+
+        private void settle(Response response, Throwable error) {
+            long now = clock.getAsLong();
+            track.inFlight.decrementAndGet();
+            if (error == null && response != null) {
+                track.outcome(null);
+                history.record(request.command(), response.serviceNanos());
+                feedBack(new RoutingOutcome(poolId, profile, response.queuedNanos(), response.serviceNanos(), null));
+                decisions.settle(seq, pending, "ok");
+                result.complete(response);
+                return;
+            }
+            PoolerException e = error == null
+                    ? new PoolerException(ErrorKind.WORKER_ERROR, "pool '" + poolId + "' answered with nothing", poolId)
+                    : PoolerException.of(error);
+            ErrorKind kind = e.kind();
+            track.outcome(kind);
+            feedBack(new RoutingOutcome(poolId, profile, 0, Math.max(0, now - dispatchedAt), kind));
+            decisions.settle(seq, pending, kind.name());
+            if (!named && mayTryElsewhere(kind)) {
+                if (tried == null) {
+                    tried = new ArrayList<>(4);
+                }
+                tried.add(poolId);
+                lastError = e;
+                if (kind == ErrorKind.WORKER_CRASHED) {
+                    crashRetries++;
+                }
+                attempt(now);
+                return;
+            }
+            result.completeExceptionally(e);
+        }
+
+        private boolean mayTryElsewhere(ErrorKind kind) {
+            if (kind == ErrorKind.WORKER_CRASHED) {
+                return request.retryable() && crashRetries == 0; // re-run once elsewhere
+            }
+            return kind == ErrorKind.POOL_OVERLOADED || kind == ErrorKind.SHUTTING_DOWN;
+        }
+
+        /** Outcome to the strategy that chose, if it is still the one bound under its name. */
+        private void feedBack(RoutingOutcome outcome) {
+            LoadBalancingStrategy s = chooser;
+            if (s == null || strategies.get(strategyName) != s) {
+                return;
+            }
+            try {
+                s.recordOutcome(outcome);
+            } catch (RuntimeException e) {
+                warn("strategy " + strategyName + " failed to record an outcome", e);
+            }
+        }
+
+        private void fail(long t0, int candidates, PoolerException e) {
+            RoutingDecision d = new RoutingDecision(System.currentTimeMillis(), request.command(), capability,
+                    strategies.active().name(), null, candidates, clock.getAsLong() - t0, e.kind().name());
+            decisions.add(d);
+            result.completeExceptionally(e);
+        }
+    }
+}
