@@ -84,7 +84,7 @@ public final class PythonPool implements Pool {
     public void start() {
         lock.lock();
         try {
-            ensureSizeLocked();
+            ensureSizeLocked(false);
         } finally {
             lock.unlock();
         }
@@ -328,7 +328,7 @@ public final class PythonPool implements Pool {
                     s.replaceOnExit = false;
                 }
             } else if (slot.replaceOnExit && (state == PoolState.RUNNING || state == PoolState.STARTING)) {
-                ensureSizeLocked();
+                ensureSizeLocked(true);
             }
             changed.signalAll();
         } finally {
@@ -364,7 +364,7 @@ public final class PythonPool implements Pool {
     }
 
     /** Starts or retires workers until the live count matches the configured size. Lock held. */
-    private void ensureSizeLocked() {
+    private void ensureSizeLocked(boolean replacing) {
         int live = 0;
         for (WorkerSlot s : slots) {
             if (!s.retiring()) {
@@ -373,7 +373,7 @@ public final class PythonPool implements Pool {
         }
         int want = config.size();
         while (live < want) {
-            launchLocked();
+            launchLocked(replacing);
             live++;
         }
         if (live > want) {
@@ -403,13 +403,14 @@ public final class PythonPool implements Pool {
         }
     }
 
-    private void launchLocked() {
+    /** Adds a worker; its process starts on the scheduler, outside the lock. {@code replacing}: it replaces one that left. */
+    private void launchLocked(boolean replacing) {
         WorkerSlot slot = new WorkerSlot(this);
         String workerId = poolId + "-w" + workerSeq.incrementAndGet();
         slot.process = new WorkerProcess(workerId, poolId, config.workerSpec(), config.specialization(), runtimeDir, slot);
         slots.add(slot);
         long delayMs = consecutiveCrashes == 0 ? 0 : Math.min(MAX_BACKOFF_MS, 50L << Math.min(16, consecutiveCrashes - 1));
-        if (workerSeq.get() > config.size()) {
+        if (replacing) {
             restarts.incrementAndGet();
         }
         Duration startTimeout = config.workerSpec().startTimeout();
@@ -434,11 +435,7 @@ public final class PythonPool implements Pool {
                 }
             }, startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         };
-        if (delayMs == 0) {
-            launch.run();
-        } else {
-            scheduler.schedule(launch, delayMs, TimeUnit.MILLISECONDS);
-        }
+        scheduler.schedule(launch, delayMs, TimeUnit.MILLISECONDS);
     }
 
     /** Ends an idle or starting worker now. Lock held. */
@@ -457,7 +454,7 @@ public final class PythonPool implements Pool {
         if (slot.replaceOnExit && (state == PoolState.RUNNING || state == PoolState.STARTING)) {
             // The replacement starts now, so the pool stays at full size while the old worker exits.
             slot.replaceOnExit = false;
-            launchLocked();
+            launchLocked(true);
         }
     }
 
@@ -559,7 +556,7 @@ public final class PythonPool implements Pool {
                 }
             }
             if (state == PoolState.RUNNING || state == PoolState.STARTING) {
-                ensureSizeLocked();
+                ensureSizeLocked(previous.needsRelaunch(next));
                 state = readyCountLocked() < next.size() ? PoolState.STARTING : PoolState.RUNNING;
             }
             changed.signalAll();
@@ -583,7 +580,7 @@ public final class PythonPool implements Pool {
             }
             state = PoolState.STOPPING;
             long deadline = System.nanoTime() + drain.toNanos();
-            while ((!queue.isEmpty() || busyCountLocked() > 0) && readyCountLocked() > 0) {
+            while ((!queue.isEmpty() || busyCountLocked() > 0) && !slots.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -644,10 +641,11 @@ public final class PythonPool implements Pool {
         LOG.log(System.Logger.Level.INFO, "pool {0} stopped", poolId);
     }
 
+    /** Workers that serve and will go on serving (retiring ones are on their way out). */
     private int readyCountLocked() {
         int n = 0;
         for (WorkerSlot s : slots) {
-            if (s.state == WorkerState.IDLE || s.state == WorkerState.BUSY) {
+            if ((s.state == WorkerState.IDLE || s.state == WorkerState.BUSY) && !s.retiring()) {
                 n++;
             }
         }

@@ -1,0 +1,65 @@
+package dev.pooler.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The platform under test, as Pax Exam options. The bundle list lives in one place: the failsafe
+ * system property {@code pooler.bundles} in this module's pom (file paths, comma-separated, in start
+ * order). Add a bundle there and every test, including the Felix child JVM of {@link JvmKillIT}, gets it.
+ */
+public final class PoolerPlatform {
+
+    public static final String BUNDLES_PROPERTY = "pooler.bundles";
+
+    private PoolerPlatform() {
+    }
+
+    /** The bundle files of the platform, checked to exist. */
+    public static List<Path> bundleFiles() {
+        String list = System.getProperty(BUNDLES_PROPERTY);
+        if (list == null || list.isBlank()) {
+            throw new IllegalStateException("system property " + BUNDLES_PROPERTY + " is not set: run the tests through "
+                    + "'mvn verify' (failsafe sets it), not from a bare IDE runner");
+        }
+        List<Path> files = new ArrayList<>();
+        for (String item : list.split(",")) {
+            String p = item.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            Path f = Path.of(p).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalStateException("bundle " + p + " does not exist: build it first (for a reactor "
+                        + "module, 'mvn install -f <module>/pom.xml', or build the whole reactor)");
+            }
+            files.add(f);
+        }
+        return files;
+    }
+
+    /** Pax Exam options: JUnit, then every platform bundle, started. */
+    public static Option[] options(Option... extra) {
+        List<Option> options = new ArrayList<>();
+        options.add(junitBundles());
+        options.add(cleanCaches(true));
+        for (Path f : bundleFiles()) {
+            options.add(bundle(f.toUri().toString()).start());
+        }
+        options.addAll(List.of(extra));
+        return options.toArray(Option[]::new);
+    }
+
+    /** The interpreter the workers use (the build's {@code python} property). */
+    public static String python() {
+        String p = System.getProperty("pooler.python");
+        return p == null || p.isBlank() ? "python3" : p;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.pooler.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.fail;
+
+import com.google.gson.JsonObject;
+import dev.pooler.api.Pool;
+import dev.pooler.api.PoolRegistry;
+import dev.pooler.api.PoolState;
+import dev.pooler.api.PoolStats;
+import dev.pooler.api.PoolerException;
+import dev.pooler.api.Request;
+import dev.pooler.api.Response;
+import dev.pooler.api.WorkerInfo;
+import dev.pooler.api.WorkerState;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.inject.Inject;
+import org.junit.After;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * What every in-framework test shares: the platform, ConfigAdmin helpers, waits on pools, and a
+ * clean-up that deletes every pool configuration and checks that every worker process this test saw
+ * is gone, so the next test starts clean.
+ */
+public abstract class PoolerTestSupport {
+
+    public static final String POOL_FACTORY_PID = "dev.pooler.pool";
+    public static final String CORE_IMPL = "dev.pooler.core.impl";
+
+    @Inject
+    protected BundleContext context;
+
+    @Inject
+    protected ConfigurationAdmin configAdmin;
+
+    /** Every worker process this test saw; all must be gone after the clean-up. */
+    protected final Set<ProcessHandle> seenWorkers = new LinkedHashSet<>();
+
+    @Configuration
+    public Option[] config() {
+        return PoolerPlatform.options();
+    }
+
+    @After
+    public void deleteConfigurationsAndCheckNoWorkerIsLeft() throws Exception {
+        deleteAllPoolConfigurations();
+        Bundle impl = coreImpl();
+        if (impl.getState() == Bundle.ACTIVE) {
+            PoolRegistry r = registry();
+            for (Pool p : r.pools()) {
+                record(p);
+                r.unregisterPool(p.id());
+            }
+            Await.until("no Pool service is left", () -> poolServices().isEmpty(), () -> poolServices().toString());
+        }
+        Await.until("every worker process of the test has exited", () -> Procs.stillAlive(seenWorkers).isEmpty(),
+                () -> "alive: " + Procs.pids(Procs.stillAlive(seenWorkers)));
+        Await.until("no pooler_worker child process of this JVM is left",
+                () -> Procs.workerChildren(ProcessHandle.current()).isEmpty(),
+                () -> Procs.pids(Procs.workerChildren(ProcessHandle.current())));
+    }
+
+    protected void deleteAllPoolConfigurations() throws IOException, InvalidSyntaxException {
+        org.osgi.service.cm.Configuration[] all = configAdmin.listConfigurations(
+                "(service.factoryPid=" + POOL_FACTORY_PID + ")");
+        if (all != null) {
+            for (org.osgi.service.cm.Configuration c : all) {
+                c.delete();
+            }
+        }
+    }
+
+    protected Bundle coreImpl() {
+        for (Bundle b : context.getBundles()) {
+            if (CORE_IMPL.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("bundle " + CORE_IMPL + " is not installed");
+    }
+
+    /** The PoolRegistry service now (looked up each time: it changes when core.impl restarts). */
+    protected PoolRegistry registry() {
+        return Await.value("the PoolRegistry service", () -> {
+            ServiceReference<PoolRegistry> ref = context.getServiceReference(PoolRegistry.class);
+            return ref == null ? null : context.getService(ref);
+        });
+    }
+
+    protected List<ServiceReference<Pool>> poolServices() {
+        try {
+            return List.copyOf(context.getServiceReferences(Pool.class, null));
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Creates a {@code dev.pooler.pool} factory configuration for a pool with that id. */
+    protected org.osgi.service.cm.Configuration createPool(String poolId, Map<String, ?> properties) throws IOException {
+        org.osgi.service.cm.Configuration c = configAdmin.createFactoryConfiguration(POOL_FACTORY_PID, "?");
+        c.update(props(poolId, properties));
+        return c;
+    }
+
+    protected static Dictionary<String, Object> props(String poolId, Map<String, ?> properties) {
+        Hashtable<String, Object> d = new Hashtable<>(properties);
+        d.put("pool.id", poolId);
+        return d;
+    }
+
+    /** Waits until the pool is published, running, and has exactly {@code size} ready workers; records them. */
+    protected Pool awaitPool(String poolId, int size) {
+        Pool pool = Await.value("pool " + poolId + " is published", () -> registry().pool(poolId).orElse(null));
+        awaitSize(pool, size);
+        return pool;
+    }
+
+    /** Waits until the pool runs with exactly {@code size} ready workers and no other worker process; records them. */
+    protected void awaitSize(Pool pool, int size) {
+        Await.until("pool " + pool.id() + " runs with " + size + " ready workers", () -> {
+            PoolStats s = pool.stats();
+            return s.state() == PoolState.RUNNING && s.workers() == size && pool.workers().size() == size
+                    && readyPids(pool).size() == size;
+        }, () -> describe(pool));
+        record(pool);
+    }
+
+    protected void record(Pool pool) {
+        for (WorkerInfo w : pool.workers()) {
+            if (w.pid() > 0) {
+                ProcessHandle.of(w.pid()).ifPresent(seenWorkers::add);
+            }
+        }
+    }
+
+    /** Pids of the pool's idle or busy workers. */
+    protected static Set<Long> readyPids(Pool pool) {
+        Set<Long> out = new LinkedHashSet<>();
+        for (WorkerInfo w : pool.workers()) {
+            if (w.state() == WorkerState.IDLE || w.state() == WorkerState.BUSY) {
+                out.add(w.pid());
+            }
+        }
+        return out;
+    }
+
+    /** Live OS process handles of the pool's ready workers, by pid; fails if one is not a live process. */
+    protected Map<Long, ProcessHandle> handles(Pool pool) {
+        Map<Long, ProcessHandle> out = new LinkedHashMap<>();
+        for (long pid : readyPids(pool)) {
+            ProcessHandle h = Procs.live(pid);
+            seenWorkers.add(h);
+            out.put(pid, h);
+        }
+        return out;
+    }
+
+    protected static String describe(Pool pool) {
+        return pool.stats() + " " + pool.workers();
+    }
+
+    protected static JsonObject json(Object... keyValues) {
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            Object v = keyValues[i + 1];
+            if (v instanceof Number n) {
+                o.addProperty((String) keyValues[i], n);
+            } else {
+                o.addProperty((String) keyValues[i], String.valueOf(v));
+            }
+        }
+        return o;
+    }
+
+    /** Sends an {@code echo} and checks the answer. */
+    protected static void assertAnswersEcho(Pool pool) throws Exception {
+        JsonObject args = json("probe", "still-answering", "n", 7);
+        Response r = answer(pool.execute(Request.of("echo", args)).toCompletableFuture());
+        assertEquals(args, r.result());
+        assertEquals(pool.id(), r.poolId());
+    }
+
+    protected static Response answer(CompletableFuture<Response> f) throws InterruptedException, ExecutionException {
+        try {
+            return f.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer within " + Await.DEFAULT.toSeconds() + " s");
+        }
+    }
+
+    /** The error a request ended with; fails if it succeeded or got no answer in time. */
+    protected static PoolerException failure(CompletableFuture<Response> f) throws InterruptedException {
+        try {
+            Response r = f.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS);
+            fail("expected an error, got " + r);
+            return null;
+        } catch (ExecutionException e) {
+            return PoolerException.of(e);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer within " + Await.DEFAULT.toSeconds() + " s");
+        }
+    }
+
+    protected static boolean allAlive(Collection<ProcessHandle> handles) {
+        return handles.stream().allMatch(Procs::alive);
+    }
+}
