@@ -49,6 +49,11 @@ public final class EventCollector implements EventHandler, AutoCloseable {
         return out;
     }
 
+    /** Forgets what was received so far. */
+    public void clear() {
+        events.clear();
+    }
+
     @Override
     public void close() {
         try {

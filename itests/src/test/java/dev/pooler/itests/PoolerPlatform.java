@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.ops4j.pax.exam.Option;
 
 /**
@@ -47,14 +48,43 @@ public final class PoolerPlatform {
 
     /** Pax Exam options: JUnit, then every platform bundle, started. */
     public static Option[] options(Option... extra) {
+        return options(f -> true, extra);
+    }
+
+    /** Pax Exam options: JUnit, then the platform bundles that {@code keep} accepts, started. */
+    public static Option[] options(Predicate<Path> keep, Option... extra) {
         List<Option> options = new ArrayList<>();
         options.add(junitBundles());
         options.add(cleanCaches(true));
         for (Path f : bundleFiles()) {
-            options.add(bundle(f.toUri().toString()).start());
+            if (keep.test(f)) {
+                options.add(bundle(f.toUri().toString()).start());
+            }
         }
         options.addAll(List.of(extra));
         return options.toArray(Option[]::new);
+    }
+
+    /** Whether a bundle file is the artifact {@code artifactId} (its name is {@code <artifactId>-<version>.jar}). */
+    public static boolean isArtifact(Path file, String artifactId) {
+        String name = file.getFileName().toString();
+        return name.startsWith(artifactId + "-") && name.endsWith(".jar")
+                && Character.isDigit(name.charAt(artifactId.length() + 1));
+    }
+
+    /** The platform bundle file of that artifact, from {@code pooler.bundles}. */
+    public static Path bundleFile(String artifactId) {
+        return bundleFiles().stream().filter(f -> isArtifact(f, artifactId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(artifactId + " is not in " + BUNDLES_PROPERTY));
+    }
+
+    /** The Felix FileInstall bundle file (system property {@code pooler.fileinstall}), checked to exist. */
+    public static Path fileInstallBundle() {
+        String p = System.getProperty("pooler.fileinstall");
+        if (p == null || p.isBlank() || !Files.isRegularFile(Path.of(p.trim()))) {
+            throw new IllegalStateException("system property pooler.fileinstall does not name the FileInstall jar: " + p);
+        }
+        return Path.of(p.trim()).toAbsolutePath().normalize();
     }
 
     /** The interpreter the workers use (the build's {@code python} property). */

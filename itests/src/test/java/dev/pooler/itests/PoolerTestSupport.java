@@ -13,14 +13,17 @@ import dev.pooler.api.Request;
 import dev.pooler.api.Response;
 import dev.pooler.api.WorkerInfo;
 import dev.pooler.api.WorkerState;
+import dev.pooler.api.routing.RequestRouter;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,14 +40,18 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * What every in-framework test shares: the platform, ConfigAdmin helpers, waits on pools, and a
- * clean-up that deletes every pool configuration and checks that every worker process this test saw
- * is gone, so the next test starts clean.
+ * What every in-framework test shares: the platform, ConfigAdmin helpers, waits on pools and on the
+ * router's strategy, and a clean-up that deletes the load-balancing configuration and every pool
+ * configuration and checks that every worker process this test saw is gone, so the next test starts clean.
  */
 public abstract class PoolerTestSupport {
 
     public static final String POOL_FACTORY_PID = "dev.pooler.pool";
     public static final String CORE_IMPL = "dev.pooler.core.impl";
+    /** Configuration of the router ({@code strategy}, ...): a singleton PID. */
+    public static final String LOADBALANCING_PID = "dev.pooler.loadbalancing";
+    /** The strategy the router is configured with when {@link #LOADBALANCING_PID} has no configuration (the seed's). */
+    public static final String DEFAULT_STRATEGY = "ml_optimized";
 
     @Inject
     protected BundleContext context;
@@ -62,9 +69,12 @@ public abstract class PoolerTestSupport {
 
     @After
     public void deleteConfigurationsAndCheckNoWorkerIsLeft() throws Exception {
+        deleteLoadBalancingConfiguration();
         deleteAllPoolConfigurations();
         Bundle impl = coreImpl();
         if (impl.getState() == Bundle.ACTIVE) {
+            Await.until("the router is back on its default configuration",
+                    () -> DEFAULT_STRATEGY.equals(router().configuredStrategy()), () -> router().configuredStrategy());
             PoolRegistry r = registry();
             for (Pool p : r.pools()) {
                 record(p);
@@ -89,13 +99,68 @@ public abstract class PoolerTestSupport {
         }
     }
 
-    protected Bundle coreImpl() {
-        for (Bundle b : context.getBundles()) {
-            if (CORE_IMPL.equals(b.getSymbolicName())) {
-                return b;
+    protected void deleteLoadBalancingConfiguration() throws IOException, InvalidSyntaxException {
+        org.osgi.service.cm.Configuration[] all = configAdmin.listConfigurations(
+                "(service.pid=" + LOADBALANCING_PID + ")");
+        if (all != null) {
+            for (org.osgi.service.cm.Configuration c : all) {
+                c.delete();
             }
         }
-        throw new AssertionError("bundle " + CORE_IMPL + " is not installed");
+    }
+
+    /**
+     * Configures the router's strategy ({@code dev.pooler.loadbalancing} {@code strategy}) and waits
+     * until the router has taken the configuration; returns it. Whether the strategy is then active
+     * depends on its bundle being present: see {@link #useStrategy}.
+     */
+    protected org.osgi.service.cm.Configuration configureStrategy(String strategy) throws IOException {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(LOADBALANCING_PID, "?");
+        Dictionary<String, Object> p = c.getProperties();
+        Hashtable<String, Object> next = new Hashtable<>();
+        if (p != null) {
+            for (String k : Collections.list(p.keys())) {
+                next.put(k, p.get(k));
+            }
+        }
+        next.put("strategy", strategy);
+        c.update(next);
+        Await.until("the router is configured with strategy " + strategy,
+                () -> strategy.equals(router().configuredStrategy()), () -> router().configuredStrategy());
+        return c;
+    }
+
+    /** Configures the strategy and waits until the router routes with it ({@link RequestRouter#activeStrategy()}). */
+    protected void useStrategy(String strategy) throws IOException {
+        configureStrategy(strategy);
+        Await.until("the router's active strategy is " + strategy, () -> strategy.equals(router().activeStrategy()),
+                () -> "active " + router().activeStrategy() + ", present " + router().availableStrategies());
+    }
+
+    /** The RequestRouter service now (looked up each time: it changes when core.impl restarts). */
+    protected RequestRouter router() {
+        return Await.value("the RequestRouter service", () -> {
+            ServiceReference<RequestRouter> ref = context.getServiceReference(RequestRouter.class);
+            return ref == null ? null : context.getService(ref);
+        });
+    }
+
+    protected Bundle coreImpl() {
+        return bundle(CORE_IMPL);
+    }
+
+    /** The installed bundle with that symbolic name; fails if there is none. */
+    protected Bundle bundle(String symbolicName) {
+        return findBundle(symbolicName).orElseThrow(() -> new AssertionError("bundle " + symbolicName + " is not installed"));
+    }
+
+    protected Optional<Bundle> findBundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The PoolRegistry service now (looked up each time: it changes when core.impl restarts). */

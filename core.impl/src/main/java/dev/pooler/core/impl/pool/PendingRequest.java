@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PendingRequest {
 
     final Request request;
-    final CompletableFuture<Response> future = new CompletableFuture<>();
+    final CompletableFuture<Response> future = new ResponseFuture();
     final long enqueuedNanos = System.nanoTime();
     final long timeoutNanos;
     private final AtomicBoolean answered = new AtomicBoolean();

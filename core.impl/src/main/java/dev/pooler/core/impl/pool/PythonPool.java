@@ -217,15 +217,42 @@ public final class PythonPool implements Pool {
         return null;
     }
 
+    void onResult(WorkerSlot slot, long id, JsonElement result) {
+        long now = System.nanoTime();
+        PendingRequest done = release(slot, id);
+        if (done != null) {
+            succeed(slot, done, result, now);
+        }
+    }
+
     void onReply(WorkerSlot slot, long id, JsonObject frame) {
         long now = System.nanoTime();
+        PendingRequest done = release(slot, id);
+        if (done == null) {
+            return;
+        }
+        JsonElement ok = frame.get("ok");
+        if (ok != null && ok.isJsonPrimitive() && ok.getAsBoolean()) {
+            JsonElement result = frame.get("result");
+            succeed(slot, done, result == null ? JsonNull.INSTANCE : result, now);
+        } else {
+            fail(done, frame.get("error"), now);
+        }
+    }
+
+    /**
+     * The worker answered request {@code id}: frees the worker (it takes the next queued request, or
+     * retires, or idles) and returns the answered request, or {@code null} for a late answer to a
+     * request that already timed out.
+     */
+    private PendingRequest release(WorkerSlot slot, long id) {
         PendingRequest done;
         PendingRequest next = null;
         lock.lock();
         try {
             done = slot.current;
             if (done == null || done.wireId != id) {
-                return; // a late answer to a request that already timed out
+                return null;
             }
             slot.current = null;
             slot.served++;
@@ -249,23 +276,20 @@ public final class PythonPool implements Pool {
         if (next != null) {
             send(slot, next);
         }
-        answer(slot, done, frame, now);
+        return done;
     }
 
-    private void answer(WorkerSlot slot, PendingRequest p, JsonObject frame, long now) {
+    private void succeed(WorkerSlot slot, PendingRequest p, JsonElement result, long now) {
         long queued = p.sentNanos - p.enqueuedNanos;
         long service = now - p.sentNanos;
-        JsonElement ok = frame.get("ok");
-        if (ok != null && ok.getAsBoolean()) {
-            JsonElement result = frame.get("result");
-            latencies.record(queued + service, service);
-            completed.incrementAndGet();
-            p.succeed(new Response(poolId, slot.process.id(), result == null ? JsonNull.INSTANCE : result, queued, service));
-            return;
-        }
+        latencies.record(queued + service, service);
+        completed.incrementAndGet();
+        p.succeed(new Response(poolId, slot.process.id(), result, queued, service));
+    }
+
+    private void fail(PendingRequest p, JsonElement err, long now) {
         String type = "WORKER_ERROR";
         String message = "the worker reported an error";
-        JsonElement err = frame.get("error");
         if (err != null && err.isJsonObject()) {
             JsonObject e = err.getAsJsonObject();
             if (e.has("type") && e.get("type").isJsonPrimitive()) {
@@ -276,7 +300,8 @@ public final class PythonPool implements Pool {
             }
         }
         ErrorKind kind = "BAD_REQUEST".equals(type) ? ErrorKind.BAD_REQUEST : ErrorKind.WORKER_ERROR;
-        latencies.record(queued + service, service);
+        long service = now - p.sentNanos;
+        latencies.record(p.sentNanos - p.enqueuedNanos + service, service);
         failed.incrementAndGet();
         p.fail(new PoolerException(kind, message, poolId));
     }

@@ -1,5 +1,6 @@
 package dev.pooler.core.impl.pool;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.pooler.api.WorkerInfo;
 import dev.pooler.api.WorkerState;
@@ -45,6 +46,11 @@ final class WorkerSlot implements WorkerListener {
     @Override
     public void onReply(WorkerProcess worker, long id, JsonObject frame) {
         pool.onReply(this, id, frame);
+    }
+
+    @Override
+    public void onResult(WorkerProcess worker, long id, JsonElement result) {
+        pool.onResult(this, id, result);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pooler.core.impl.worker;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 /** Receives what a worker process says and when it dies. Called on the worker's reader thread. */
@@ -10,6 +11,9 @@ public interface WorkerListener {
 
     /** A reply frame to request {@code id} ({@code ok} + {@code result} or {@code error}). */
     void onReply(WorkerProcess worker, long id, JsonObject frame);
+
+    /** A success reply to request {@code id}: its result alone (the fast path of {@link #onReply}). */
+    void onResult(WorkerProcess worker, long id, JsonElement result);
 
     /** The process exited (or never became ready); {@code reason} says why in words. */
     void onExit(WorkerProcess worker, int exitCode, String reason);

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.pooler.api.WorkerSpec;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -96,7 +97,11 @@ public final class WorkerProcess {
     public boolean sendRequest(long id, String command, JsonElement args, String sessionId) {
         StringBuilder sb = new StringBuilder(64 + command.length());
         sb.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":");
-        sb.append(args == null ? "{}" : args.toString());
+        if (args == null) {
+            sb.append("{}");
+        } else {
+            GSON.toJson(args, sb); // straight into the builder: no intermediate StringWriter
+        }
         if (sessionId != null) {
             sb.append(",\"session\":{\"id\":").append(GSON.toJson(sessionId)).append('}');
         }
@@ -166,10 +171,11 @@ public final class WorkerProcess {
 
     private void readLoop() {
         String reason = "its output closed";
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+        try (InputStream out = process.getInputStream()) {
+            LineReader r = new LineReader(out);
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.isEmpty()) {
+                if (line.isEmpty() || fastResult(line)) {
                     continue;
                 }
                 JsonObject frame;
@@ -202,6 +208,37 @@ public final class WorkerProcess {
             }
             listener.onExit(this, code, reason);
         }
+    }
+
+    private static final String OK_RESULT = ",\"ok\":true,\"result\":";
+
+    /**
+     * The hot path: a success reply as the runtime writes it, {@code {"id":N,"ok":true,"result":…}},
+     * is answered by parsing only its result. Anything else takes the general path.
+     */
+    private boolean fastResult(String line) {
+        if (!line.startsWith("{\"id\":") || line.charAt(line.length() - 1) != '}') {
+            return false;
+        }
+        int i = 6;
+        long id = 0;
+        int digits = 0;
+        while (i < line.length() && Character.isDigit(line.charAt(i)) && digits < 18) {
+            id = id * 10 + (line.charAt(i) - '0');
+            i++;
+            digits++;
+        }
+        if (digits == 0 || !line.startsWith(OK_RESULT, i)) {
+            return false;
+        }
+        JsonElement result;
+        try {
+            result = JsonParser.parseString(line.substring(i + OK_RESULT.length(), line.length() - 1));
+        } catch (RuntimeException e) {
+            return false;
+        }
+        listener.onResult(this, id, result);
+        return true;
     }
 
     private void dispatch(JsonObject frame) {

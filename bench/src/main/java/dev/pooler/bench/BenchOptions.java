@@ -1,0 +1,130 @@
+package dev.pooler.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The harness's options. Each is read from the system property {@code bench.<name>} and may be
+ * overridden by a program argument {@code --<name>=<value>}.
+ */
+record BenchOptions(int rounds, long durationMs, long sliceMs, long warmupMs, int workers, int inflight,
+                    int pipeline, long spinMicros, int startupWorkers, String python, Path runtime, Set<String> only,
+                    boolean verbose) {
+
+    static final Set<String> PARTS = Set.of("latency", "throughput", "startup");
+
+    /** name -> {default, meaning}; the order is the one --help prints. */
+    private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
+
+    static {
+        KNOWN.put("rounds", new String[] {"5", "measured rounds of each benchmark (after a warm-up)"});
+        KNOWN.put("duration", new String[] {"2000", "ms each contender runs in one round (latency, throughput)"});
+        KNOWN.put("slice", new String[] {"250", "ms of one slice; contenders take turns slice by slice, rotating order"});
+        KNOWN.put("warmup", new String[] {"1000", "ms of unrecorded warm-up per contender before the rounds"});
+        KNOWN.put("workers", new String[] {"4", "N: workers for the saturated-throughput benchmark"});
+        KNOWN.put("inflight", new String[] {"4", "K: requests kept in flight per worker on the pool"});
+        KNOWN.put("pipeline", new String[] {"4", "requests pipelined per worker on the direct ceiling line"});
+        KNOWN.put("spin", new String[] {"50", "µs the spin-then-join latency diagnostic polls before it blocks"});
+        KNOWN.put("startup-workers", new String[] {"16", "workers of the large pool in the start-up benchmark"});
+        KNOWN.put("python", new String[] {"python3", "the Python interpreter"});
+        KNOWN.put("runtime", new String[] {"", "folder holding pooler_worker; auto = core.impl's copy on the classpath"});
+        KNOWN.put("only", new String[] {"latency,throughput,startup", "which benchmarks to run"});
+        KNOWN.put("verbose", new String[] {"false", "keep the pools' INFO log lines"});
+    }
+
+    static BenchOptions parse(String[] args) {
+        Map<String, String> v = new LinkedHashMap<>();
+        KNOWN.forEach((k, d) -> v.put(k, System.getProperty("bench." + k, d[0])));
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                throw new HelpRequested();
+            }
+            String s = a.startsWith("--") ? a.substring(2) : a;
+            int eq = s.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected --name=value, got '" + a + "' (try --help)");
+            }
+            String key = s.substring(0, eq);
+            if (!KNOWN.containsKey(key)) {
+                throw new IllegalArgumentException("unknown option '" + key + "' (try --help)");
+            }
+            v.put(key, s.substring(eq + 1));
+        }
+        Set<String> only = new TreeSet<>();
+        for (String part : v.get("only").split(",")) {
+            String p = part.trim().toLowerCase(Locale.ROOT);
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (!PARTS.contains(p)) {
+                throw new IllegalArgumentException("only: unknown benchmark '" + p + "', expected some of " + PARTS);
+            }
+            only.add(p);
+        }
+        BenchOptions o = new BenchOptions(positive(v, "rounds"), positive(v, "duration"), positive(v, "slice"),
+                nonNegative(v, "warmup"), positive(v, "workers"), positive(v, "inflight"), positive(v, "pipeline"),
+                nonNegative(v, "spin"),
+                positive(v, "startup-workers"), v.get("python"),
+                v.get("runtime").isBlank() ? null : Path.of(v.get("runtime")).toAbsolutePath(), only,
+                Boolean.parseBoolean(v.get("verbose")));
+        if (o.sliceMs > o.durationMs) {
+            throw new IllegalArgumentException("slice (" + o.sliceMs + " ms) must not exceed duration (" + o.durationMs + " ms)");
+        }
+        return o;
+    }
+
+    /** Slices per contender per round. */
+    int slicesPerRound() {
+        return (int) Math.max(1, durationMs / sliceMs);
+    }
+
+    static String help() {
+        StringBuilder sb = new StringBuilder("Options (system property bench.<name>, or argument --<name>=<value>):\n");
+        KNOWN.forEach((k, d) -> sb.append(String.format(Locale.ROOT, "  --%-16s %s (default %s)%n", k, d[1],
+                d[0].isEmpty() ? "auto" : d[0])));
+        return sb.toString();
+    }
+
+    String describe() {
+        return String.format(Locale.ROOT, "rounds=%d duration=%d ms/contender/round slice=%d ms warmup=%d ms workers=%d "
+                + "inflight=%d/worker pipeline=%d/worker spin=%d µs startup-workers=%d only=%s", rounds, durationMs, sliceMs,
+                warmupMs, workers, inflight, pipeline, spinMicros, startupWorkers, String.join(",", only));
+    }
+
+    private static int positive(Map<String, String> v, String key) {
+        long n = number(v, key);
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + ": must be a positive number, was " + v.get(key));
+        }
+        return (int) n;
+    }
+
+    private static long nonNegative(Map<String, String> v, String key) {
+        long n = number(v, key);
+        if (n < 0) {
+            throw new IllegalArgumentException(key + ": must be >= 0, was " + v.get(key));
+        }
+        return n;
+    }
+
+    private static long number(Map<String, String> v, String key) {
+        try {
+            return Long.parseLong(v.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a number: '" + v.get(key) + "'");
+        }
+    }
+
+    /** Thrown by {@link #parse} for {@code --help}. */
+    static final class HelpRequested extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HelpRequested() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package dev.pooler.bench;
+
+import dev.pooler.api.Response;
+import dev.pooler.core.impl.pool.PythonPool;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Benchmark 2: saturated throughput of N workers. Three contenders take turns in slices (rotating
+ * order): N direct workers with one request in flight each (the fair baseline: a pool runs one request
+ * per worker at a time); a pool of N kept full with K requests in flight per worker through async
+ * completions; and N direct workers with requests pipelined (a ceiling, not a goal).
+ *
+ * <p>A slice counts the answers that arrive between its start and its end; no request is sent after
+ * the end, and the ones still in flight are drained before the next contender starts.
+ */
+final class ThroughputBench {
+
+    final Figure direct = new Figure();
+    final Figure pool = new Figure();
+    final Figure pipelined = new Figure();
+    final Figure poolRatio = new Figure();
+    final Figure ceilingRatio = new Figure();
+    final Figure directJavaCpu = new Figure();
+    final Figure poolJavaCpu = new Figure();
+    final Figure pipelinedJavaCpu = new Figure();
+    final Figure directPythonCpu = new Figure();
+    final Figure poolPythonCpu = new Figure();
+    final Figure pipelinedPythonCpu = new Figure();
+
+    private final BenchSetup setup;
+    private final PrintStream out;
+
+    ThroughputBench(BenchSetup setup, PrintStream out) {
+        this.setup = setup;
+        this.out = out;
+    }
+
+    void run() throws Exception {
+        BenchOptions o = setup.options;
+        int n = o.workers();
+        out.printf(Locale.ROOT, "%n[throughput] echo on %d workers: direct (1 in flight/worker) vs pool (%d in flight/worker)"
+                + " vs direct pipelined (%d/worker, ceiling); rotating %d ms slices%n", n, o.inflight(), o.pipeline(), o.sliceMs());
+        List<DirectWorker> workers = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "bench-direct");
+            t.setDaemon(true);
+            return t;
+        });
+        PythonPool thePool = null;
+        try {
+            for (int i = 0; i < n; i++) {
+                workers.add(setup.launchDirect("direct-" + (i + 1)));
+            }
+            for (DirectWorker w : workers) {
+                w.awaitReady();
+            }
+            thePool = setup.startPool("bench-throughput", n);
+            List<Long> directPids = workers.stream().map(DirectWorker::pid).toList();
+            Contender[] contenders = {
+                new Contender(new DirectLoad(workers, threads, 1), directPids),
+                new Contender(new PoolLoad(thePool, o.inflight() * n), thePool.pids()),
+                new Contender(new DirectLoad(workers, threads, o.pipeline()), directPids),
+            };
+            long slice = o.sliceMs() * 1_000_000L;
+            for (long t = 0; t < o.warmupMs() * 1_000_000L; t += slice) {
+                for (Contender c : contenders) {
+                    c.slice(slice);
+                }
+            }
+            for (int r = 0; r < o.rounds(); r++) {
+                for (Contender c : contenders) {
+                    c.reset();
+                }
+                for (int i = 0; i < o.slicesPerRound(); i++) {
+                    for (int k = 0; k < contenders.length; k++) {
+                        contenders[(r + i + k) % contenders.length].slice(slice);
+                    }
+                }
+                record(r, contenders[0], contenders[1], contenders[2]);
+            }
+        } finally {
+            if (thePool != null) {
+                thePool.stop(Duration.ofSeconds(5));
+            }
+            workers.forEach(DirectWorker::close);
+            threads.shutdownNow();
+        }
+        out.printf(Locale.ROOT, "  %-28s %-30s %-30s %s%n", "median [min–max]", "direct 1/worker", "pool " + o.inflight() + "/worker",
+                "direct pipelined " + o.pipeline() + "/worker");
+        out.printf(Locale.ROOT, "  %-28s %-30s %-30s %s%n", "throughput (req/s)", direct.format("%.0f"), pool.format("%.0f"), pipelined.format("%.0f"));
+        out.printf(Locale.ROOT, "  %-28s %-30s %-30s %s%n", "Java CPU per request (µs)", directJavaCpu.format("%.1f"),
+                poolJavaCpu.format("%.1f"), pipelinedJavaCpu.format("%.1f"));
+        out.printf(Locale.ROOT, "  %-28s %-30s %-30s %s%n", "Python CPU per request (µs)", directPythonCpu.format("%.1f"),
+                poolPythonCpu.format("%.1f"), pipelinedPythonCpu.format("%.1f"));
+        out.printf(Locale.ROOT, "  pool / direct %s   pool / direct pipelined (ceiling) %s%n", poolRatio.format("%.2f"), ceilingRatio.format("%.2f"));
+    }
+
+    private void record(int round, Contender d, Contender p, Contender c) {
+        direct.add(d.rate());
+        pool.add(p.rate());
+        pipelined.add(c.rate());
+        poolRatio.add(p.rate() / d.rate());
+        ceilingRatio.add(p.rate() / c.rate());
+        directJavaCpu.add(d.javaCpuPerRequestMicros());
+        poolJavaCpu.add(p.javaCpuPerRequestMicros());
+        pipelinedJavaCpu.add(c.javaCpuPerRequestMicros());
+        directPythonCpu.add(d.pythonCpuPerRequestMicros());
+        poolPythonCpu.add(p.pythonCpuPerRequestMicros());
+        pipelinedPythonCpu.add(c.pythonCpuPerRequestMicros());
+        out.printf(Locale.ROOT, "  round %d: direct %7.0f/s | pool %7.0f/s | direct pipelined %7.0f/s | pool/direct %.2f%n",
+                round + 1, d.rate(), p.rate(), c.rate(), p.rate() / d.rate());
+    }
+
+    /** Drives its workers flat out until a deadline; returns the answers received by the deadline. */
+    private interface Load {
+        long runUntil(long deadlineNanos) throws Exception;
+    }
+
+    /** A load with its per-round counters. */
+    private static final class Contender {
+        private final Load load;
+        private final List<Long> pids;
+        private long completed;
+        private long activeNanos;
+        private long javaCpuNanos;
+        private long pythonCpuNanos;
+
+        Contender(Load load, List<Long> pids) {
+            this.load = load;
+            this.pids = pids;
+        }
+
+        void reset() {
+            completed = 0;
+            activeNanos = 0;
+            javaCpuNanos = 0;
+            pythonCpuNanos = 0;
+        }
+
+        void slice(long sliceNanos) throws Exception {
+            long java0 = CpuClock.jvmNanos();
+            long python0 = CpuClock.processNanos(pids);
+            long start = System.nanoTime();
+            completed += load.runUntil(start + sliceNanos);
+            activeNanos += sliceNanos;
+            javaCpuNanos += CpuClock.jvmNanos() - java0;
+            pythonCpuNanos += CpuClock.processNanos(pids) - python0;
+        }
+
+        double rate() {
+            return completed / (activeNanos / 1e9);
+        }
+
+        double javaCpuPerRequestMicros() {
+            return javaCpuNanos / 1e3 / completed;
+        }
+
+        double pythonCpuPerRequestMicros() {
+            return pythonCpuNanos / 1e3 / completed;
+        }
+    }
+
+    /**
+     * Direct workers, one thread each. Depth 1: write a request, read its reply, repeat. Depth d &gt; 1:
+     * keep d requests written ahead of the replies (the worker answers them in order).
+     */
+    private record DirectLoad(List<DirectWorker> workers, ExecutorService threads, int depth) implements Load {
+
+        @Override
+        public long runUntil(long deadline) throws Exception {
+            List<Future<Long>> running = new ArrayList<>(workers.size());
+            for (DirectWorker w : workers) {
+                Callable<Long> task = () -> drive(w, deadline);
+                running.add(threads.submit(task));
+            }
+            long total = 0;
+            for (Future<Long> f : running) {
+                total += f.get();
+            }
+            return total;
+        }
+
+        private long drive(DirectWorker w, long deadline) throws Exception {
+            long counted = 0;
+            int outstanding = 0;
+            while (outstanding < depth && System.nanoTime() < deadline) {
+                w.send();
+                outstanding++;
+            }
+            while (outstanding > 0) {
+                w.receive();
+                outstanding--;
+                long now = System.nanoTime();
+                if (now <= deadline) {
+                    counted++;
+                }
+                if (now < deadline) {
+                    w.send();
+                    outstanding++;
+                }
+            }
+            return counted;
+        }
+    }
+
+    /**
+     * The pool, kept full: {@code chains} request chains, each sending its next request from the
+     * previous one's completion (which runs on the worker's reader thread).
+     */
+    private static final class PoolLoad implements Load {
+        private final PythonPool pool;
+        private final int chains;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicReference<Throwable> error = new AtomicReference<>();
+        private final LongAdder counted = new LongAdder();
+        private final Object drained = new Object();
+        private volatile long deadline;
+
+        PoolLoad(PythonPool pool, int chains) {
+            this.pool = pool;
+            this.chains = chains;
+        }
+
+        @Override
+        public long runUntil(long deadlineNanos) throws Exception {
+            counted.reset();
+            deadline = deadlineNanos;
+            for (int i = 0; i < chains; i++) {
+                issue();
+            }
+            synchronized (drained) {
+                while (inFlight.get() > 0) {
+                    drained.wait(100);
+                }
+            }
+            Throwable e = error.get();
+            if (e != null) {
+                throw new IllegalStateException("the pool failed a request: " + e, e);
+            }
+            return counted.sum();
+        }
+
+        private void issue() {
+            inFlight.incrementAndGet();
+            pool.execute(BenchSetup.ECHO).whenComplete(this::done);
+        }
+
+        private void done(Response r, Throwable e) {
+            long now = System.nanoTime();
+            if (e == null) {
+                try {
+                    BenchSetup.checkEcho(r);
+                } catch (IllegalStateException wrong) {
+                    e = wrong;
+                }
+            }
+            if (e != null) {
+                error.compareAndSet(null, e);
+            } else {
+                if (now <= deadline) {
+                    counted.increment();
+                }
+                if (now < deadline) {
+                    issue(); // before this one leaves, so the count of in-flight requests never touches 0 early
+                }
+            }
+            if (inFlight.decrementAndGet() == 0) {
+                synchronized (drained) {
+                    drained.notifyAll();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.pooler.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsoleCredentialsTest {
+
+    @TempDir
+    Path home;
+
+    private Settings settings(Map<String, String> env) {
+        Properties sys = new Properties();
+        sys.setProperty(Settings.HOME, home.toString());
+        return new Settings(env, sys);
+    }
+
+    @Test
+    void generatesOnceStoresOwnerOnlyAndReuses() throws Exception {
+        ConsoleCredentials first = ConsoleCredentials.resolve(settings(Map.of()));
+        assertEquals(ConsoleCredentials.Source.GENERATED, first.source);
+        assertEquals("pooler", first.user);
+        assertTrue(first.password.length() >= 20, first.password);
+        Path file = home.resolve("console.password");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        ConsoleCredentials second = ConsoleCredentials.resolve(settings(Map.of()));
+        assertEquals(ConsoleCredentials.Source.STORED, second.source);
+        assertEquals(first.password, second.password);
+    }
+
+    @Test
+    void tightensAStoredFileReadableByOthers() throws Exception {
+        Path file = home.resolve("console.password");
+        Files.writeString(file, "mine\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        ConsoleCredentials stored = ConsoleCredentials.resolve(settings(Map.of()));
+        assertEquals("mine", stored.password);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void environmentPasswordWinsAndWritesNothing() throws Exception {
+        ConsoleCredentials env = ConsoleCredentials.resolve(settings(
+                Map.of("POOLER_CONSOLE_USER", "ops", "POOLER_CONSOLE_PASSWORD", "correct horse")));
+        assertEquals(ConsoleCredentials.Source.ENVIRONMENT, env.source);
+        assertEquals("ops", env.user);
+        assertFalse(Files.exists(home.resolve("console.password")));
+    }
+
+    /** The salted form we pass must be accepted by the Web Console we ship (its own Password class). */
+    @Test
+    void hashedPasswordIsUnderstoodByTheWebConsole() throws Exception {
+        ConsoleCredentials c = ConsoleCredentials.resolve(settings(Map.of("POOLER_CONSOLE_PASSWORD", "p{a}ss wörd")));
+        String hashed = c.hashedPassword();
+        assertTrue(hashed.startsWith("{sha-256}"), hashed);
+        assertFalse(hashed.contains("p{a}ss"), "the plain password never becomes a framework property");
+        assertNotEquals(hashed, c.hashedPassword(), "salted");
+
+        Class<?> type = Class.forName("org.apache.felix.webconsole.internal.servlet.Password");
+        Constructor<?> constructor = type.getDeclaredConstructor(String.class);
+        constructor.setAccessible(true);
+        Object password = constructor.newInstance(hashed);
+        Method matches = type.getDeclaredMethod("matches", byte[].class);
+        matches.setAccessible(true);
+        assertTrue((Boolean) matches.invoke(password, (Object) "p{a}ss wörd".getBytes(StandardCharsets.UTF_8)));
+        assertFalse((Boolean) matches.invoke(password, (Object) "admin".getBytes(StandardCharsets.UTF_8)));
+    }
+}

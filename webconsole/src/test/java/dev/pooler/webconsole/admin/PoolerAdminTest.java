@@ -1,0 +1,69 @@
+package dev.pooler.webconsole.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import dev.pooler.api.ErrorKind;
+import dev.pooler.api.PoolType;
+import dev.pooler.api.PoolerException;
+import dev.pooler.api.Request;
+import dev.pooler.api.Response;
+import dev.pooler.webconsole.testing.Fakes;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class PoolerAdminTest {
+
+    @Test
+    void executesThroughTheRouterWhenOneIsPresent() {
+        var pool = Fakes.pool("general_pool", PoolType.GENERAL, 2, null, Fakes.stats("general_pool", 2, 0, 0, 0, 0));
+        var router = new Fakes.Router(Set.of("round_robin"), List.of(),
+                r -> CompletableFuture.completedFuture(new Response("routed_pool", "w", new JsonObject(), 0, 0)));
+        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), Fakes.registry(List.of(pool), false), router, null, null);
+
+        Response r = admin.execute(Request.builder("echo").pool("general_pool").build()).toCompletableFuture().join();
+
+        assertEquals("routed_pool", r.poolId());
+        assertEquals("general_pool", router.routed.get(0).pool(), "the pool hint travels with the request");
+    }
+
+    @Test
+    void withoutARouterRunsOnTheNamedOrTheBestPool() {
+        var a = Fakes.pool("a", PoolType.GENERAL, 1, null, Fakes.stats("a", 1, 0, 0, 0, 0));
+        var b = Fakes.pool("b", PoolType.GENERAL, 1, null, Fakes.stats("b", 1, 0, 0, 0, 0));
+        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), Fakes.registry(List.of(a, b), false), null, null, null);
+
+        assertEquals("b", admin.execute(Request.builder("echo").pool("b").build()).toCompletableFuture().join().poolId());
+        assertEquals("a", admin.execute(Request.of("echo")).toCompletableFuture().join().poolId());
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> admin.execute(Request.builder("echo").pool("zzz").build()).toCompletableFuture().join());
+        assertEquals(ErrorKind.NO_CAPABLE_POOL, PoolerException.of(e).kind());
+    }
+
+    @Test
+    void withoutARegistryTheRequestFailsTyped() {
+        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), null, null, null, null);
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> admin.execute(Request.of("echo")).toCompletableFuture().join());
+        assertEquals(ErrorKind.SHUTTING_DOWN, PoolerException.of(e).kind());
+        assertTrue(admin.rebalance().contains("not running"));
+    }
+
+    @Test
+    void aStrategyCannotBeStoredWithoutConfigAdmin() {
+        var router = new Fakes.Router(Set.of("round_robin"), List.of(), r -> null);
+        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), null, router, null, null);
+        assertEquals(ErrorKind.SHUTTING_DOWN, assertThrows(PoolerException.class, () -> admin.switchStrategy("round_robin")).kind());
+    }
+
+    @Test
+    void rebalanceReportsWhatHappened() {
+        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), Fakes.registry(List.of(), true), null, null, null);
+        assertEquals("rebalance started", admin.rebalance());
+    }
+}
