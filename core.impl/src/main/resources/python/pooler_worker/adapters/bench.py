@@ -3,6 +3,12 @@
 Commands:
   echo   args                  -> args unchanged
   sleep  {"ms": N}             -> {"slept_ms": N}
+  work   {"ms": N}             -> sleeps N x F ms, F being this worker's speed factor;
+                                  {"ms": N, "factor": F, "slept_ms": N x F}.
+                                  F is the number in the file named by POOLER_BENCH_FACTOR_FILE
+                                  when that file exists (re-read whenever it is replaced or
+                                  modified, so a pool can be slowed down live; replace it
+                                  atomically), else POOLER_BENCH_FACTOR, else 1.
   cpu    {"n": N}              -> {"n": N, "checksum": C}  (deterministic integer hash loop)
   pid    {}                    -> os.getpid()
   crash  {"code"?: 13}         -> the process exits at once with that code (default 13)
@@ -18,7 +24,7 @@ import os
 import sys
 import time
 
-from pooler_worker.api import arg
+from pooler_worker.api import CommandError, arg
 
 _MASK64 = (1 << 64) - 1
 _MB = 1024 * 1024
@@ -33,6 +39,60 @@ def sleep(args, ctx):
     ms = arg(args, "ms", float, minimum=0, maximum=MAX_SLEEP_MS)
     time.sleep(ms / 1000.0)
     return {"slept_ms": ms}
+
+
+FACTOR_ENV = "POOLER_BENCH_FACTOR"
+FACTOR_FILE_ENV = "POOLER_BENCH_FACTOR_FILE"
+MAX_FACTOR = 1000.0
+
+# (identity of the factor file as last read, its factor); one stat per request decides a re-read
+_factor_file_seen = [None, None]
+
+
+def _parse_factor(text, where):
+    try:
+        f = float(text.strip())
+    except ValueError:
+        f = float("nan")
+    if not 0 < f <= MAX_FACTOR:  # also refuses nan
+        raise CommandError("%s: the speed factor must be a number in (0, %g], was %r"
+                           % (where, MAX_FACTOR, text))
+    return f
+
+
+def speed_factor():
+    """This worker's speed factor: the factor file when it exists, else the environment, else 1."""
+    path = os.environ.get(FACTOR_FILE_ENV)
+    if path:
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None  # no file (yet): the environment's factor holds
+        if st is not None:
+            key = (st.st_ino, st.st_mtime_ns, st.st_size)
+            if _factor_file_seen[0] != key:
+                try:
+                    with open(path, "r", encoding="utf-8") as fh:
+                        text = fh.read()
+                except OSError:
+                    text = None  # replaced between stat and open: read it next time
+                if text is not None:
+                    _factor_file_seen[1] = _parse_factor(text, FACTOR_FILE_ENV + " " + path)
+                    _factor_file_seen[0] = key
+            if _factor_file_seen[0] == key:
+                return _factor_file_seen[1]
+    raw = os.environ.get(FACTOR_ENV)
+    if raw is None or not raw.strip():
+        return 1.0
+    return _parse_factor(raw, FACTOR_ENV)
+
+
+def work(args, ctx):
+    ms = arg(args, "ms", float, minimum=0, maximum=MAX_SLEEP_MS)
+    factor = speed_factor()
+    slept = min(ms * factor, MAX_SLEEP_MS)
+    time.sleep(slept / 1000.0)
+    return {"ms": ms, "factor": factor, "slept_ms": slept}
 
 
 def cpu(args, ctx):
@@ -87,6 +147,7 @@ def print_(args, ctx):
 COMMANDS = {
     "echo": echo,
     "sleep": sleep,
+    "work": work,
     "cpu": cpu,
     "pid": pid,
     "crash": crash,
