@@ -148,9 +148,14 @@ public final class RoutingEngine implements RequestRouter {
         eventAdmin.unbind(ea);
     }
 
+    /**
+     * A strategy service arrived (DS binds them from the whiteboard). Public only so that a harness
+     * outside OSGi (bench/) can bind strategies by hand; {@code properties} must name it
+     * ({@link LoadBalancingStrategy#NAME}).
+     */
     @Reference(service = LoadBalancingStrategy.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void bindStrategy(LoadBalancingStrategy strategy, Map<String, Object> properties) {
+    public void bindStrategy(LoadBalancingStrategy strategy, Map<String, Object> properties) {
         strategies.bind(strategy, properties);
     }
 

@@ -76,28 +76,29 @@ final class StrategyRegistry {
     }
 
     synchronized void bind(LoadBalancingStrategy strategy, Map<String, ?> properties) {
-        List<String> names = names(properties.get(LoadBalancingStrategy.NAME));
+        List<String> names = add(strategy, properties);
         if (names.isEmpty()) {
             return; // not named: nobody could ask for it
         }
-        int ranking = properties.get(Constants.SERVICE_RANKING) instanceof Integer r ? r : 0;
-        long serviceId = properties.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
         for (String name : names) {
-            bindings.add(new Binding(name, strategy, ranking, serviceId, order++));
             refresh(name);
         }
         recompute(reasonAfterChange("strategy bound"));
     }
 
+    /** Adds the bindings of a strategy under its properties' names; returns the names. */
+    private List<String> add(LoadBalancingStrategy strategy, Map<String, ?> properties) {
+        List<String> names = names(properties.get(LoadBalancingStrategy.NAME));
+        int ranking = properties.get(Constants.SERVICE_RANKING) instanceof Integer r ? r : 0;
+        long serviceId = properties.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
+        for (String name : names) {
+            bindings.add(new Binding(name, strategy, ranking, serviceId, order++));
+        }
+        return names;
+    }
+
     synchronized void unbind(LoadBalancingStrategy strategy) {
-        List<String> touched = new ArrayList<>();
-        bindings.removeIf(b -> {
-            if (b.strategy() == strategy) {
-                touched.add(b.name());
-                return true;
-            }
-            return false;
-        });
+        List<String> touched = remove(strategy);
         for (String name : touched) {
             refresh(name);
         }
@@ -106,10 +107,37 @@ final class StrategyRegistry {
         }
     }
 
-    /** Service properties changed (perhaps its name): rebind under the new ones. */
+    /** Removes every binding of a strategy; returns the names it had. */
+    private List<String> remove(LoadBalancingStrategy strategy) {
+        List<String> touched = new ArrayList<>();
+        bindings.removeIf(b -> {
+            if (b.strategy() == strategy) {
+                touched.add(b.name());
+                return true;
+            }
+            return false;
+        });
+        return touched;
+    }
+
+    /**
+     * Service properties changed (perhaps its name, perhaps only its ranking): rebind under the new
+     * ones in one step, so a strategy that keeps its name never looks absent in between (no fallback,
+     * no STRATEGY_CHANGED pair for a mere property change).
+     */
     synchronized void update(LoadBalancingStrategy strategy, Map<String, ?> properties) {
-        unbind(strategy);
-        bind(strategy, properties);
+        List<String> touched = remove(strategy);
+        for (String name : add(strategy, properties)) {
+            if (!touched.contains(name)) {
+                touched.add(name);
+            }
+        }
+        for (String name : touched) {
+            refresh(name);
+        }
+        if (!touched.isEmpty()) {
+            recompute(reasonAfterChange("strategy properties changed"));
+        }
     }
 
     private String reasonAfterChange(String what) {
