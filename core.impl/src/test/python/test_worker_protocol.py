@@ -16,7 +16,7 @@ if HERE not in sys.path:
 
 from worker_harness import PY_ROOT, WorkerProcess, wait_until, worker_env  # noqa: E402
 
-BENCH_COMMANDS = ["alloc", "cpu", "crash", "echo", "hang", "pid", "print", "sleep"]
+BENCH_COMMANDS = ["alloc", "cpu", "crash", "echo", "hang", "pid", "print", "sleep", "work"]
 TEXT_COMMANDS = ["classify", "cluster", "create_program", "embed", "execute_program", "similarity"]
 
 CUSTOM_ADAPTER = textwrap.dedent('''

@@ -10,7 +10,7 @@ import java.util.Collection;
  * CPU time consumed so far by this JVM and by given worker processes, to tell where a contender's
  * time goes: Java side (pool machinery or direct client) vs Python side.
  */
-final class CpuClock {
+public final class CpuClock {
 
     /** Linux reports /proc/PID/stat times in clock ticks of 1/100 s on every common kernel. */
     private static final long NANOS_PER_TICK = 10_000_000L;
@@ -22,12 +22,12 @@ final class CpuClock {
     }
 
     /** CPU nanoseconds used by this JVM (all threads), or -1 where unknown. */
-    static long jvmNanos() {
+    public static long jvmNanos() {
         return OS == null ? -1 : OS.getProcessCpuTime();
     }
 
     /** CPU nanoseconds (user + system) used by the given processes, from /proc; -1 where unknown. */
-    static long processNanos(Collection<Long> pids) {
+    public static long processNanos(Collection<Long> pids) {
         long ticks = 0;
         for (long pid : pids) {
             try {
@@ -43,7 +43,7 @@ final class CpuClock {
     }
 
     /** The 1-minute load average, or NaN where unknown. */
-    static double loadAverage() {
+    public static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 }

@@ -4,21 +4,33 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoublePredicate;
 
 /** One measured quantity, one value per round; summarised as median and spread (min–max). */
-final class Figure {
+public final class Figure {
 
     private final List<Double> rounds = new ArrayList<>();
 
-    void add(double value) {
+    public void add(double value) {
         rounds.add(value);
     }
 
-    int count() {
+    public int count() {
         return rounds.size();
     }
 
-    double median() {
+    /** How many rounds' values satisfy {@code p}. */
+    public int countMatching(DoublePredicate p) {
+        int n = 0;
+        for (double v : rounds) {
+            if (p.test(v)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public double median() {
         List<Double> s = sorted();
         int n = s.size();
         if (n == 0) {
@@ -27,16 +39,16 @@ final class Figure {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    double min() {
+    public double min() {
         return rounds.isEmpty() ? Double.NaN : Collections.min(rounds);
     }
 
-    double max() {
+    public double max() {
         return rounds.isEmpty() ? Double.NaN : Collections.max(rounds);
     }
 
     /** "median [min–max]" with the given number format, e.g. {@code "%.1f"}. */
-    String format(String fmt) {
+    public String format(String fmt) {
         return String.format(Locale.ROOT, fmt + " [" + fmt + "–" + fmt + "]", median(), min(), max());
     }
 

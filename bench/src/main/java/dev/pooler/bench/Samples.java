@@ -3,13 +3,13 @@ package dev.pooler.bench;
 import java.util.Arrays;
 
 /** Latencies in nanoseconds, appended without boxing; percentiles by nearest rank. */
-final class Samples {
+public final class Samples {
 
     private long[] values = new long[1 << 14];
     private int size;
     private boolean sorted;
 
-    void add(long nanos) {
+    public void add(long nanos) {
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
         }
@@ -17,12 +17,12 @@ final class Samples {
         sorted = false;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The p-th percentile (0 &lt; p &le; 100) in nanoseconds. */
-    long percentile(double p) {
+    public long percentile(double p) {
         if (size == 0) {
             return 0;
         }
@@ -34,7 +34,7 @@ final class Samples {
         return values[Math.max(0, Math.min(size, rank) - 1)];
     }
 
-    double mean() {
+    public double mean() {
         long sum = 0;
         for (int i = 0; i < size; i++) {
             sum += values[i];

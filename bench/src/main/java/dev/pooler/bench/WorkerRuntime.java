@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * the folder itself when core.impl is on the classpath as a folder, or a copy unpacked from its jar
  * into a temporary folder, as the bundle does in OSGi. Closing it removes such a copy.
  */
-final class WorkerRuntime implements AutoCloseable {
+public final class WorkerRuntime implements AutoCloseable {
 
     private static final String ROOT = "python/";
     private static final String MARKER = ROOT + "pooler_worker/__main__.py";
@@ -35,7 +35,7 @@ final class WorkerRuntime implements AutoCloseable {
     }
 
     /** The folder to run workers in and to put on their PYTHONPATH. */
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
@@ -46,7 +46,7 @@ final class WorkerRuntime implements AutoCloseable {
         }
     }
 
-    static WorkerRuntime locate(Path configured) {
+    public static WorkerRuntime locate(Path configured) {
         if (configured != null) {
             if (!Files.isRegularFile(configured.resolve("pooler_worker/__main__.py"))) {
                 throw new IllegalArgumentException("runtime: " + configured + " holds no pooler_worker package");
