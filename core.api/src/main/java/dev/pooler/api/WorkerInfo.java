@@ -11,9 +11,17 @@ package dev.pooler.api;
  * @param ownerPool      the pool that launched it
  * @param servingPool    the pool it currently serves (differs from the owner while lent)
  * @param startedAtMillis wall-clock start time
+ * @param cpuLoad        share of one CPU the process used over the last sampling period (about a
+ *                       second), as read from the OS; -1 if unknown
  */
 public record WorkerInfo(String workerId, long pid, WorkerState state, long requestsServed, long rssKb,
-                         String ownerPool, String servingPool, long startedAtMillis) {
+                         String ownerPool, String servingPool, long startedAtMillis, double cpuLoad) {
+
+    /** A worker whose CPU use is unknown. */
+    public WorkerInfo(String workerId, long pid, WorkerState state, long requestsServed, long rssKb,
+                      String ownerPool, String servingPool, long startedAtMillis) {
+        this(workerId, pid, state, requestsServed, rssKb, ownerPool, servingPool, startedAtMillis, -1);
+    }
 
     /** Whether this worker is lent to another pool. */
     public boolean lent() {

@@ -112,6 +112,7 @@ public final class ConsoleModel {
         o.addProperty("state", w.state().name());
         o.addProperty("served", w.requestsServed());
         o.addProperty("rssKb", w.rssKb());
+        o.addProperty("cpu", w.cpuLoad());
         o.addProperty("owner", w.ownerPool());
         o.add("lentTo", w.lent() ? new JsonPrimitive(w.servingPool()) : JsonNull.INSTANCE);
         o.addProperty("startedAt", w.startedAtMillis());

@@ -39,7 +39,7 @@ final class PoolsPage {
 
                 <h3 class="pooler-h">Workers</h3>
                 <table id="workers-table" class="nicetable pooler-table">
-                  <thead><tr><th>Worker</th><th>Pool</th><th>PID</th><th>State</th><th>Requests served</th><th>Memory</th>
+                  <thead><tr><th>Worker</th><th>Pool</th><th>PID</th><th>State</th><th>Requests served</th><th>Memory</th><th>CPU</th>
                   <th>Owner</th><th>Lent to</th></tr></thead>
                   <tbody></tbody>
                 </table>

@@ -57,6 +57,7 @@ public final class PythonPool implements Pool {
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong crashes = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong sampleTicks = new AtomicLong();
 
     // Guarded by lock.
     private volatile PoolConfig config;
@@ -497,10 +498,25 @@ public final class PythonPool implements Pool {
         List<PendingRequest> timedOut = new ArrayList<>();
         List<WorkerSlot> toKill = new ArrayList<>();
         List<WorkerSlot> toPing = new ArrayList<>();
+        sampleMemory = sampleTicks.incrementAndGet() % 20 == 0;
+        if (sampleMemory) {
+            // Reading /proc takes a few file reads per worker: done before taking the pool's lock.
+            List<WorkerSlot> sample;
+            lock.lock();
+            try {
+                sample = new ArrayList<>(slots);
+            } finally {
+                lock.unlock();
+            }
+            for (WorkerSlot s : sample) {
+                if (s.process.pid() > 0 && !s.process.hasExited()) {
+                    s.sampleResources(now);
+                }
+            }
+        }
         lock.lock();
         try {
             ticks++;
-            sampleMemory = ticks % 20 == 0;
             long maxRssKb = config.resourceLimits().maxMemoryMb() * 1024;
             for (WorkerSlot s : new ArrayList<>(slots)) {
                 PendingRequest p = s.current;
@@ -513,8 +529,7 @@ public final class PythonPool implements Pool {
                     continue;
                 }
                 if (sampleMemory && s.state != WorkerState.STARTING && s.state != WorkerState.DEAD) {
-                    long rss = s.process.rssKb();
-                    s.rssKb = rss;
+                    long rss = s.rssKb;
                     if (maxRssKb > 0 && rss > maxRssKb && !s.retiring()) {
                         s.retireReason = "its memory (" + rss / 1024 + " MB) passed max_memory_mb " + maxRssKb / 1024;
                         LOG.log(System.Logger.Level.INFO, "worker {0} of pool {1} will be recycled: {2}", s.process.id(), poolId, s.retireReason);

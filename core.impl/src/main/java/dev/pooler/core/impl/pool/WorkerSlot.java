@@ -24,6 +24,24 @@ final class WorkerSlot implements WorkerListener {
     boolean replaceOnExit = true;
 
     volatile long rssKb = -1;
+    volatile double cpuLoad = -1;
+    private long lastCpuTicks = -1;
+    private long lastCpuSampleNanos;
+
+    /** Reads memory and CPU from the OS; CPU load is the share of one CPU since the previous sample. */
+    void sampleResources(long nowNanos) {
+        rssKb = process.rssKb();
+        long ticks = process.cpuTicks();
+        if (ticks >= 0 && lastCpuTicks >= 0 && nowNanos > lastCpuSampleNanos) {
+            double seconds = (nowNanos - lastCpuSampleNanos) / 1e9;
+            cpuLoad = Math.max(0, Math.min(1.0, (ticks - lastCpuTicks) / (double) CLOCK_TICKS_PER_SECOND / seconds));
+        }
+        lastCpuTicks = ticks;
+        lastCpuSampleNanos = nowNanos;
+    }
+
+    /** Linux's USER_HZ, fixed at 100 on every mainstream architecture. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     WorkerSlot(PythonPool pool) {
         this.pool = pool;
@@ -35,7 +53,7 @@ final class WorkerSlot implements WorkerListener {
 
     WorkerInfo info(String poolId) {
         WorkerProcess p = process;
-        return new WorkerInfo(p.id(), p.pid(), state, served, rssKb, p.ownerPool(), poolId, p.startedAtMillis());
+        return new WorkerInfo(p.id(), p.pid(), state, served, rssKb, p.ownerPool(), poolId, p.startedAtMillis(), cpuLoad);
     }
 
     @Override

@@ -27,6 +27,7 @@ final class PoolTracker {
         final AtomicInteger inFlight = new AtomicInteger();
         private volatile double health = 1.0;
         private volatile long avgRssKb = -1;
+        private volatile double avgCpuLoad = -1;
         private final AtomicLong rssSampledAt = new AtomicLong(Long.MIN_VALUE / 2);
 
         Track(String poolId) {
@@ -66,10 +67,10 @@ final class PoolTracker {
         PoolConfig c = pool.config();
         return new PoolSnapshot(pool.id(), c.poolType(), c.priority(), c.specialization(), c.geographicZone(),
                 c.capabilities(), st.workers(), st.busy(), st.queued(), Math.max(0, t.inFlight()), st.meanServiceMs(),
-                st.meanLatencyMs(), t.health, rss(pool, t, now), -1);
+                st.meanLatencyMs(), t.health, rss(pool, t, now), t.avgCpuLoad);
     }
 
-    /** Mean resident memory of the pool's workers, re-read at most every {@link #RSS_SAMPLE_NANOS}. */
+    /** Mean resident memory (and, on the side, mean CPU load) of the pool's workers, re-read at most every {@link #RSS_SAMPLE_NANOS}. */
     private static long rss(Pool pool, Track t, long now) {
         long last = t.rssSampledAt.get();
         if (now - last < RSS_SAMPLE_NANOS || !t.rssSampledAt.compareAndSet(last, now)) {
@@ -77,16 +78,23 @@ final class PoolTracker {
         }
         long sum = 0;
         int n = 0;
+        double cpu = 0;
+        int cpuN = 0;
         try {
             for (WorkerInfo w : pool.workers()) {
                 if (w.rssKb() >= 0) {
                     sum += w.rssKb();
                     n++;
                 }
+                if (w.cpuLoad() >= 0) {
+                    cpu += w.cpuLoad();
+                    cpuN++;
+                }
             }
         } catch (RuntimeException e) {
             return t.avgRssKb; // a pool going away; keep what we had
         }
+        t.avgCpuLoad = cpuN == 0 ? -1 : cpu / cpuN;
         t.avgRssKb = n == 0 ? -1 : sum / n;
         return t.avgRssKb;
     }

@@ -9,6 +9,20 @@ final class ProcStatus {
     private ProcStatus() {
     }
 
+    /**
+     * CPU time the process has used (user + system), in clock ticks, from /proc/PID/stat; -1 where
+     * unknown. Fields 14 and 15, counted after the command name, which may itself hold spaces.
+     */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static long rssKb(long pid) {
         Path status = Path.of("/proc", Long.toString(pid), "status");
         try {

@@ -314,6 +314,12 @@ public final class WorkerProcess {
         return ProcStatus.rssKb(p);
     }
 
+    /** CPU time used so far in clock ticks (usually 1/100 s), read from /proc; -1 where unknown. */
+    public long cpuTicks() {
+        long p = pid;
+        return p <= 0 ? -1 : ProcStatus.cpuTicks(p);
+    }
+
     @Override
     public String toString() {
         return "worker " + workerId + " (pid " + pid + ")";

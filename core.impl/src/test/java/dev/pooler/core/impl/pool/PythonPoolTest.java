@@ -186,6 +186,19 @@ class PythonPoolTest {
     }
 
     @Test
+    void workersReportTheirCpuAndMemoryFromTheOs() throws Exception {
+        PythonPool p = pool(1, ResourceLimits.defaults());
+        assertTrue(p.workers().get(0).cpuLoad() < 0, "unknown before the first samples");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        // Keep the worker computing until two samples (a second apart) have seen it burn CPU.
+        while (p.workers().get(0).cpuLoad() <= 0.05 && System.nanoTime() < deadline) {
+            p.execute(Request.of("cpu", args("n", 200_000))).toCompletableFuture().join();
+        }
+        assertTrue(p.workers().get(0).cpuLoad() > 0.05, "a busy worker shows CPU load: " + p.workers().get(0));
+        assertTrue(p.workers().get(0).rssKb() > 1000, "and its resident memory: " + p.workers().get(0));
+    }
+
+    @Test
     void resizesLive() throws Exception {
         PythonPool p = pool(2, ResourceLimits.defaults());
         p.reconfigure(p.config().toBuilder().size(4).build());

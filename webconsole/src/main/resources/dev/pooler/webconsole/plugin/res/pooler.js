@@ -76,6 +76,10 @@
     return kb < 0 ? 'unknown' : (kb / 1024).toFixed(1) + ' MiB';
   }
 
+  function cpu(load) {
+    return load === undefined || load < 0 ? 'unknown' : pct(load);
+  }
+
   function time(ms) {
     return new Date(ms).toLocaleTimeString();
   }
@@ -133,7 +137,7 @@
 
   function renderWorkers(workers) {
     fillTable('workers-table', workers.map(function (w) {
-      return row([w.id, w.pool, w.pid, w.state, w.served, memory(w.rssKb), w.owner, w.lentTo === null ? '' : w.lentTo]);
+      return row([w.id, w.pool, w.pid, w.state, w.served, memory(w.rssKb), cpu(w.cpu), w.owner, w.lentTo === null ? '' : w.lentTo]);
     }), 'No workers.');
   }
 
