@@ -32,10 +32,11 @@ final class OpenLoopRun {
      *
      * @param perPool   answers per pool
      * @param phases    latencies by arrival before, inside and after the slow window (window scenario only)
+     * @param slowPoolShare share of the requests of each phase that the pool slowed in the window answered
      */
     record Result(String contender, String scenario, int measured, int failed, String firstError, Samples latency,
                   long onTime, long[] perPool, Samples decisionNanos, Samples lagNanos, Samples[] phases,
-                  double deadlineMs) {
+                  double[] slowPoolShare, double deadlineMs) {
 
         double meanMs() {
             return latency.mean() / 1e6;
@@ -127,6 +128,7 @@ final class OpenLoopRun {
         // done.await() happens-after every countDown(): the arrays are complete
         Samples all = new Samples();
         Samples[] phases = sc.hasWindow() ? new Samples[] {new Samples(), new Samples(), new Samples()} : null;
+        double[] slowShare = sc.hasWindow() ? new double[3] : null;
         long[] perPool = new long[pools.size()];
         long deadline = (long) (sc.deadlineMs() * 1e6);
         int measured = 0;
@@ -149,11 +151,19 @@ final class OpenLoopRun {
             if (phases != null) {
                 int phase = arrivals[i] < sc.windowFrom() ? 0 : arrivals[i] < sc.windowTo() ? 1 : 2;
                 phases[phase].add(latency[i]);
+                if (servedBy[i] == sc.slowPool()) {
+                    slowShare[phase]++;
+                }
+            }
+        }
+        if (phases != null) {
+            for (int p = 0; p < 3; p++) {
+                slowShare[p] = phases[p].size() == 0 ? Double.NaN : slowShare[p] / phases[p].size();
             }
         }
         Throwable err = firstError.get();
         return new Result(contender, sc.name(), measured, failed, err == null ? null : String.valueOf(err.getMessage()),
-                all, onTime, perPool, decisions, lag, phases, sc.deadlineMs());
+                all, onTime, perPool, decisions, lag, phases, slowShare, sc.deadlineMs());
     }
 
     private static void applySwitch(Scenario sc, BenchPools pools, ServiceTimes truth, Calibration cal, double factor) {

@@ -36,7 +36,7 @@ record StrategyOptions(int rounds, long durationMs, long warmupMs, int workers, 
         KNOWN.put("utilisation", new String[] {"0.72", "offered load over the smallest total capacity the scenario has"});
         KNOWN.put("strategies", new String[] {String.join(",", Contenders.ALL), "contenders (oracle = the bench's own)"});
         KNOWN.put("scenarios", new String[] {String.join(",", SCENARIOS), "which scenarios to run"});
-        KNOWN.put("seed", new String[] {"20250716", "seed of the arrival sequences (round r uses seed + r)"});
+        KNOWN.put("seed", new String[] {"20250716", "seed of the arrivals (round r, scenario s: seed + 7919 r + s; p2c: seed + r)"});
         KNOWN.put("cost-rounds", new String[] {"5", "measured rounds of the routing-cost loop"});
         KNOWN.put("cost-requests", new String[] {"200000", "routes per strategy per round of the routing-cost loop"});
         KNOWN.put("only", new String[] {"scenarios,cost", "which parts to run"});
