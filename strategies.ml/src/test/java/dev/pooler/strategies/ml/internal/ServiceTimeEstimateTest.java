@@ -32,6 +32,35 @@ class ServiceTimeEstimateTest {
     }
 
     @Test
+    void aPoolThatRecoversIsBelievedAfterTwoFastAnswers() {
+        ServiceTimeEstimate e = ServiceTimeEstimate.NONE;
+        for (int i = 0; i < 100; i++) {
+            e = e.observe(i % 2 == 0 ? 39 : 41, 1_000 + i, ALPHA, STALE); // a slow spell at ~40 ms
+        }
+        e = e.observe(4, 2_000, ALPHA, STALE);
+        assertTrue(e.meanMs() > 30, "one fast answer is not yet a change: " + e.meanMs());
+        e = e.observe(4.2, 2_001, ALPHA, STALE);
+        assertEquals(4.1, e.meanMs(), 1e-9, "two in a row restart the estimate at the new level");
+        assertTrue(e.varianceMs() < 1, "keeping the learned shape, scaled to the new level: " + e.varianceMs());
+    }
+
+    @Test
+    void exponentialNoiseIsNotMistakenForAChange() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        ServiceTimeEstimate e = ServiceTimeEstimate.NONE;
+        double lowest = Double.MAX_VALUE;
+        double highest = 0;
+        for (int i = 0; i < 20_000; i++) {
+            e = e.observe(-10 * Math.log(1 - r.nextDouble()), 1_000 + i, ALPHA, STALE);
+            if (i > 1_000) {
+                lowest = Math.min(lowest, e.meanMs());
+                highest = Math.max(highest, e.meanMs());
+            }
+        }
+        assertTrue(lowest > 3 && highest < 40, "the estimate of a 10 ms exponential stays near 10: " + lowest + ".." + highest);
+    }
+
+    @Test
     void tracksTheSpread() {
         ServiceTimeEstimate e = ServiceTimeEstimate.NONE;
         for (int i = 0; i < 2000; i++) {
