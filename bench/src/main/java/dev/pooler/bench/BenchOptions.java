@@ -1,5 +1,10 @@
 package dev.pooler.bench;
 
+import static dev.pooler.bench.OptionValues.nonNegative;
+import static dev.pooler.bench.OptionValues.number;
+import static dev.pooler.bench.OptionValues.positive;
+
+import dev.pooler.bench.OptionValues.HelpRequested;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -93,38 +98,5 @@ record BenchOptions(int rounds, long durationMs, long sliceMs, long warmupMs, in
         return String.format(Locale.ROOT, "rounds=%d duration=%d ms/contender/round slice=%d ms warmup=%d ms workers=%d "
                 + "inflight=%d/worker pipeline=%d/worker spin=%d µs startup-workers=%d only=%s", rounds, durationMs, sliceMs,
                 warmupMs, workers, inflight, pipeline, spinMicros, startupWorkers, String.join(",", only));
-    }
-
-    private static int positive(Map<String, String> v, String key) {
-        long n = number(v, key);
-        if (n < 1 || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(key + ": must be a positive number, was " + v.get(key));
-        }
-        return (int) n;
-    }
-
-    private static long nonNegative(Map<String, String> v, String key) {
-        long n = number(v, key);
-        if (n < 0) {
-            throw new IllegalArgumentException(key + ": must be >= 0, was " + v.get(key));
-        }
-        return n;
-    }
-
-    private static long number(Map<String, String> v, String key) {
-        try {
-            return Long.parseLong(v.get(key).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a number: '" + v.get(key) + "'");
-        }
-    }
-
-    /** Thrown by {@link #parse} for {@code --help}. */
-    static final class HelpRequested extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        HelpRequested() {
-            super(null, null, false, false);
-        }
     }
 }

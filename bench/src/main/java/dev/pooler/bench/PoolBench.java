@@ -29,8 +29,12 @@ public final class PoolBench {
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
-        } catch (BenchOptions.HelpRequested h) {
+        } catch (dev.pooler.bench.OptionValues.HelpRequested h) {
             out.print(BenchOptions.help());
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("PoolBench: " + e.getMessage());
+            System.exit(2);
             return;
         }
         if (!options.verbose()) {

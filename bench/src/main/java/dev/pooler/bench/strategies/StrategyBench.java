@@ -64,7 +64,7 @@ public final class StrategyBench {
         StrategyOptions options;
         try {
             options = StrategyOptions.parse(args);
-        } catch (StrategyOptions.HelpRequested h) {
+        } catch (dev.pooler.bench.OptionValues.HelpRequested h) {
             out.print(StrategyOptions.help());
             return;
         } catch (IllegalArgumentException e) {

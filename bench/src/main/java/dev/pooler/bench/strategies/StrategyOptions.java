@@ -1,5 +1,10 @@
 package dev.pooler.bench.strategies;
 
+import static dev.pooler.bench.OptionValues.nonNegative;
+import static dev.pooler.bench.OptionValues.number;
+import static dev.pooler.bench.OptionValues.positive;
+
+import dev.pooler.bench.OptionValues.HelpRequested;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -171,39 +176,6 @@ record StrategyOptions(int rounds, long durationMs, long warmupMs, int workers, 
             return Double.parseDouble(raw.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + ": not a number: '" + raw.trim() + "'");
-        }
-    }
-
-    private static int positive(Map<String, String> v, String key) {
-        long n = number(v, key);
-        if (n < 1 || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(key + ": must be a positive number, was " + v.get(key));
-        }
-        return (int) n;
-    }
-
-    private static long nonNegative(Map<String, String> v, String key) {
-        long n = number(v, key);
-        if (n < 0) {
-            throw new IllegalArgumentException(key + ": must be >= 0, was " + v.get(key));
-        }
-        return n;
-    }
-
-    private static long number(Map<String, String> v, String key) {
-        try {
-            return Long.parseLong(v.get(key).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a number: '" + v.get(key) + "'");
-        }
-    }
-
-    /** Thrown by {@link #parse} for {@code --help}. */
-    static final class HelpRequested extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        HelpRequested() {
-            super(null, null, false, false);
         }
     }
 }
