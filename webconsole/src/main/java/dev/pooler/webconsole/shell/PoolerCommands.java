@@ -93,12 +93,13 @@ public class PoolerCommands {
     }
 
     private static String workerTable(List<Pool> pools) {
-        StringBuilder sb = new StringBuilder(String.format("%-24s %-18s %8s %-9s %8s %9s %-18s %s%n", "WORKER", "POOL",
-                "PID", "STATE", "SERVED", "RSS_KB", "OWNER", "LENT_TO"));
+        StringBuilder sb = new StringBuilder(String.format("%-24s %-18s %8s %-9s %8s %9s %5s %-18s %s%n", "WORKER", "POOL",
+                "PID", "STATE", "SERVED", "RSS_KB", "CPU%", "OWNER", "LENT_TO"));
         for (Pool p : pools) {
             for (WorkerInfo w : p.workers()) {
-                sb.append(String.format("%-24s %-18s %8d %-9s %8d %9d %-18s %s%n", w.workerId(), p.id(), w.pid(),
-                        w.state(), w.requestsServed(), w.rssKb(), w.ownerPool(), w.lent() ? w.servingPool() : "-"));
+                sb.append(String.format("%-24s %-18s %8d %-9s %8d %9d %5s %-18s %s%n", w.workerId(), p.id(), w.pid(),
+                        w.state(), w.requestsServed(), w.rssKb(), w.cpuLoad() < 0 ? "-" : Math.round(100 * w.cpuLoad()),
+                        w.ownerPool(), w.lent() ? w.servingPool() : "-"));
             }
         }
         return sb.toString();
