@@ -53,6 +53,7 @@ class PoolsPageIT {
     static PoolerProcess pooler;
     static ChromeDriver driver;
     static WebDriverWait wait;
+    static Path home;
 
     static final String NO_BROWSER = "SKIPPED: /usr/bin/chromium is absent: the browser tests of the Pools page need it "
             + "(apt-get install -y chromium chromium-driver)";
@@ -72,7 +73,7 @@ class PoolsPageIT {
         out = Path.of(System.getProperty("uitests.output", "target")).toAbsolutePath();
         Files.createDirectories(out);
 
-        Path home = Files.createTempDirectory(out, "pooler-home-");
+        home = Files.createTempDirectory(out, "pooler-home-");
         Path conf = Files.createDirectories(home.resolve("conf"));
         // The launcher seeds its default pools into a new conf/ only; this one is new but not empty,
         // so it gets the shipped defaults here, next to the extra pool.
@@ -204,6 +205,10 @@ class PoolsPageIT {
         JsonObject strategy = form.getAsJsonObject("properties").getAsJsonObject("strategy");
         assertEquals(target, strategy.get("value").getAsString());
         assertEquals("Strategy", strategy.get("name").getAsString());
+
+        // And in the launcher's conf/ file, so the switch outlives a restart of the platform.
+        assertTrue(Files.readAllLines(home.resolve("conf/dev.pooler.loadbalancing.cfg")).contains("strategy=" + target),
+                "conf/dev.pooler.loadbalancing.cfg says strategy=" + target);
     }
 
     @Test

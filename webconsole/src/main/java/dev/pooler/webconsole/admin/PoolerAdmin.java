@@ -204,7 +204,9 @@ public class PoolerAdmin {
     /**
      * Makes {@code name} the configured strategy: written to ConfigAdmin ({@value #LOADBALANCING_PID},
      * property {@value #STRATEGY_PROPERTY}), where the router picks it up live and where it stays across
-     * restarts of the bundles. The other properties of the configuration are kept.
+     * restarts of the bundles; and, when the configuration came from a watched {@code .cfg} file (the
+     * launcher's conf/), into that file, so it outlives a restart of the platform too. The other
+     * properties of the configuration are kept.
      *
      * @throws PoolerException {@code BAD_REQUEST} for a name that is malformed or not among the strategies
      *         present; {@code SHUTTING_DOWN} when no ConfigAdmin is running
@@ -234,9 +236,23 @@ public class PoolerAdmin {
             props.put(STRATEGY_PROPERTY, name);
             c.update(props);
             LOG.log(System.Logger.Level.INFO, "strategy set to {0} in {1}", name, LOADBALANCING_PID);
+            writeBack(props.get(ConfFile.FILENAME_PROPERTY), name);
         } catch (IOException e) {
             throw new PoolerException(ErrorKind.WORKER_ERROR, "cannot store the strategy: " + e.getMessage(), null, e);
         }
+    }
+
+    /** Keeps the launcher's conf/ file in step, so the switch also outlives a restart of the platform. */
+    private static void writeBack(Object filename, String name) {
+        ConfFile.of(filename).ifPresent(f -> {
+            try {
+                f.set(STRATEGY_PROPERTY, name);
+                LOG.log(System.Logger.Level.INFO, "strategy={0} written to {1}", name, f.path());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "strategy switched to {0}, but {1} could not be updated ({2}): "
+                        + "the file's strategy applies again at the next start", name, f.path(), e.toString());
+            }
+        });
     }
 
     // ---- actions
