@@ -1,11 +1,40 @@
 package dev.pooler.bench;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Reads the benches' {@code --name=value} options; a bad value is refused naming its option. */
 public final class OptionValues {
 
     private OptionValues() {
+    }
+
+    /**
+     * Every known option's value: its default ({@code known.get(name)[0]}), overridden by the system
+     * property {@code bench.<name>}, overridden by an argument {@code --<name>=<value>}.
+     *
+     * @throws HelpRequested for {@code --help}
+     * @throws IllegalArgumentException for an argument that is not {@code --name=value} or names no option
+     */
+    public static Map<String, String> read(Map<String, String[]> known, String[] args) {
+        Map<String, String> v = new LinkedHashMap<>();
+        known.forEach((k, d) -> v.put(k, System.getProperty("bench." + k, d[0])));
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                throw new HelpRequested();
+            }
+            String s = a.startsWith("--") ? a.substring(2) : a;
+            int eq = s.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected --name=value, got '" + a + "' (try --help)");
+            }
+            String key = s.substring(0, eq);
+            if (!known.containsKey(key)) {
+                throw new IllegalArgumentException("unknown option '" + key + "' (try --help)");
+            }
+            v.put(key, s.substring(eq + 1));
+        }
+        return v;
     }
 
     public static int positive(Map<String, String> v, String key) {

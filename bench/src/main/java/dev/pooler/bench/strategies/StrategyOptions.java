@@ -4,7 +4,7 @@ import static dev.pooler.bench.OptionValues.nonNegative;
 import static dev.pooler.bench.OptionValues.number;
 import static dev.pooler.bench.OptionValues.positive;
 
-import dev.pooler.bench.OptionValues.HelpRequested;
+import dev.pooler.bench.OptionValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,23 +51,7 @@ record StrategyOptions(int rounds, long durationMs, long warmupMs, int workers, 
     }
 
     static StrategyOptions parse(String[] args) {
-        Map<String, String> v = new LinkedHashMap<>();
-        KNOWN.forEach((k, d) -> v.put(k, System.getProperty("bench." + k, d[0])));
-        for (String a : args) {
-            if (a.equals("--help") || a.equals("-h")) {
-                throw new HelpRequested();
-            }
-            String s = a.startsWith("--") ? a.substring(2) : a;
-            int eq = s.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("expected --name=value, got '" + a + "' (try --help)");
-            }
-            String key = s.substring(0, eq);
-            if (!KNOWN.containsKey(key)) {
-                throw new IllegalArgumentException("unknown option '" + key + "' (try --help)");
-            }
-            v.put(key, s.substring(eq + 1));
-        }
+        Map<String, String> v = OptionValues.read(KNOWN, args);
         String[] speedText = v.get("speeds").split(",");
         if (speedText.length != 3) {
             throw new IllegalArgumentException("speeds: three factors expected (pools a,b,c), was " + v.get("speeds"));
