@@ -119,11 +119,6 @@ public class PoolHost {
         return true;
     }
 
-    public PythonPool pool(String poolId) {
-        Hosted h = pools.get(poolId);
-        return h == null ? null : h.pool();
-    }
-
     private static void unregister(Hosted h) {
         try {
             if (h.registration() != null) {
