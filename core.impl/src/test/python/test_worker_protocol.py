@@ -16,7 +16,8 @@ if HERE not in sys.path:
 
 from worker_harness import PY_ROOT, WorkerProcess, wait_until, worker_env  # noqa: E402
 
-BENCH_COMMANDS = ["alloc", "cpu", "crash", "echo", "hang", "pid", "print", "sleep", "work"]
+BENCH_COMMANDS = ["cpu", "echo", "sleep", "work"]
+TESTING_COMMANDS = ["alloc", "crash", "hang", "pid", "print"]
 TEXT_COMMANDS = ["classify", "cluster", "create_program", "embed", "execute_program", "similarity"]
 
 CUSTOM_ADAPTER = textwrap.dedent('''
@@ -132,6 +133,20 @@ class HandshakeTest(WorkerTestCase):
             self.assertTrue(r["error"]["message"].startswith("cannot load adapter "), r)
             self.assertEqual(w.wait(5), 3)
 
+    def test_test_only_commands_live_in_the_testing_adapter(self):
+        w = self.start("testing")
+        self.assertEqual(w.ready["capabilities"], TESTING_COMMANDS)
+        self.assertEqual(w.call("pid"), w.proc.pid)
+        both = self.start("bench,testing")
+        self.assertEqual(both.ready["capabilities"], sorted(BENCH_COMMANDS + TESTING_COMMANDS))
+        # none of them is offered by the adapters a production pool uses
+        for adapter in ("bench", "text"):
+            caps = self.start(adapter).ready["capabilities"]
+            self.assertEqual(set(caps) & set(TESTING_COMMANDS), set(), adapter)
+        reply = self.start("bench").request("crash")
+        self.assertEqual(reply["error"]["type"], "WORKER_ERROR")
+        self.assertIn("unknown command 'crash'", reply["error"]["message"])
+
     def test_missing_adapter_option(self):
         proc = subprocess.run([sys.executable, "-u", "-m", "pooler_worker"], cwd=PY_ROOT,
                               env=worker_env(), stdin=subprocess.DEVNULL,
@@ -182,7 +197,7 @@ class RequestTest(WorkerTestCase):
             (b'{"id":44,"command":"echo","session":"s1"}\n', 44),
             (b'\xff\xfe{"id":45}\n', None),              # not UTF-8
             (b'{"id":46,"control":"frobnicate"}\n', 46),
-            (b'{"id": 47, "command": "echo", \n', None),  # truncated
+            (b'{"id": 47, "command": "echo", \n', 47),    # truncated: the id is still found
         ]
         for raw, expected_id in cases:
             w.send_raw(raw)
@@ -193,6 +208,72 @@ class RequestTest(WorkerTestCase):
         w.send_raw(b"\n   \n")    # blank lines are ignored, no reply
         self.assertEqual(w.call("echo", {"a": 1}), {"a": 1})
         self.assertIsNone(w.proc.poll())
+
+    def test_malformed_frame_replies_carry_the_leading_id(self):
+        w = self.start()
+        deep = b"[" * 100000
+        cases = [
+            # an integer over Python's int max str digits: refused by the decoder
+            (b'{"id":7,"command":"echo","args":{"n":' + b"1" * 5000 + b'}}\n', 7),
+            (b'  { "id" : 8 ,"command":"echo","args":' + deep + b'\n', 8),     # too deep
+            (b'{"id":9,"command":"echo","args":' + deep + b"]" * 100000 + b'}\n', 9),
+            (b'{"id":10,"command":"echo","args":{"s":"\xff\xfe"}}\n', 10),     # not UTF-8
+            (b'{"id":11}trailing garbage\n', 11),
+            (b'{"id":12,"control":"configure","adapter":' + deep + b'\n', 12),
+            (b'{"control":"end_session","id":13,"session":' + deep + b'\n', 13),
+            (b'{"id":123456789012345678,"command":"echo","args":[\n', 123456789012345678),
+            (b'{"id":1234567890123456789,"command":"echo","args":[\n', None),  # 19 digits
+            (b'{"id":"14","command":"echo","args":[\n', None),
+            (b'{"args":{"id":15},"command":"echo","x":[\n', None),           # not leading
+            (b'[{"id":16}\n', None),
+            (deep + b'\n', None),
+        ]
+        for raw, expected_id in cases:
+            w.send_raw(raw)
+            reply = w.recv()
+            self.assertEqual(reply["id"], expected_id, raw[:60])
+            self.assertIs(reply["ok"], False, raw[:60])
+            self.assertEqual(reply["error"]["type"], "BAD_REQUEST", raw[:60])
+            self.assertEqual(w.call("echo", {"alive": True}), {"alive": True})
+        self.assertIsNone(w.proc.poll())
+
+    def test_request_line_over_the_limit(self):
+        limit = 64 * 1024
+        w = self.start(env={"POOLER_MAX_REQUEST_BYTES": str(limit)})
+        filler = "x" * (limit - len('{"id":1,"command":"echo","args":{"s":""}}\n'))
+        exact = ('{"id":1,"command":"echo","args":{"s":"%s"}}\n' % filler).encode()
+        self.assertEqual(len(exact), limit)
+        w.send_raw(exact)
+        self.assertEqual(w.recv(), {"id": 1, "ok": True, "result": {"s": filler}})
+        too_long = b'{"id":2,"command":"echo","args":{"s":"' + b"y" * (10 * limit) + b'"}}\n'
+        w.send_raw(too_long + b'{"id":3,"command":"echo","args":{"after":1}}\n')
+        reply = w.recv()
+        self.assertEqual(reply["id"], 2)
+        self.assertEqual(reply["error"]["type"], "BAD_REQUEST")
+        self.assertIn("%d bytes" % len(too_long), reply["error"]["message"])
+        self.assertIn("POOLER_MAX_REQUEST_BYTES", reply["error"]["message"])
+        self.assertEqual(w.recv(), {"id": 3, "ok": True, "result": {"after": 1}})
+        # a huge line is dropped piece by piece: the worker does not grow
+        w.control("ping", id=4)
+        rss_before = w.recv()["rss_kb"]
+        chunk = b"z" * (1 << 20)
+        for _ in range(64):
+            w.send_raw(chunk)
+        w.send_raw(b'\n{"id":5,"command":"echo","args":{"after":2}}\n')
+        reply = w.recv()
+        self.assertEqual(reply["id"], None)
+        self.assertIn("%d bytes" % (64 * len(chunk) + 1), reply["error"]["message"])
+        self.assertEqual(w.recv(), {"id": 5, "ok": True, "result": {"after": 2}})
+        w.control("ping", id=6)
+        pong = w.recv()
+        self.assertEqual(pong["id"], 6)
+        if rss_before is not None:
+            self.assertLess(pong["rss_kb"] - rss_before, 16 * 1024)
+        # a line that never ends: stdin EOF still ends the worker
+        for _ in range(4):
+            w.send_raw(chunk)
+        w.close_stdin()
+        self.assertEqual(w.wait(5), 0)
 
     def test_bad_arguments(self):
         w = self.start()
@@ -225,7 +306,7 @@ class RequestTest(WorkerTestCase):
         self.assertEqual(w.call("lookup", {"key": 3}), {"value": 3})
 
     def test_print_cannot_corrupt_channel(self):
-        w = self.start()
+        w = self.start("bench,testing")
         self.assertEqual(w.call("print", {"text": "hello from print"}), "hello from print")
         self.assertEqual(w.call("print", {"text": "raw fd write", "fd": True}), "raw fd write")
         self.assertEqual(w.call("echo", {"after": "print"}), {"after": "print"})
@@ -248,7 +329,7 @@ class RequestTest(WorkerTestCase):
             self.assertEqual(reply["result"], {"i": i})
 
     def test_pid_cpu_alloc(self):
-        w = self.start()
+        w = self.start("bench,testing")
         self.assertEqual(w.call("pid"), w.proc.pid)
         a = w.call("cpu", {"n": 2000})
         b = w.call("cpu", {"n": 2000})
@@ -318,7 +399,7 @@ class ControlTest(WorkerTestCase):
         self.assertTrue(reply["ok"], reply)
         self.assertEqual(reply["result"], {"adapter": "text", "specialization": "embeddings",
                                            "pool": "p1", "worker_id": None,
-                                           "capabilities": TEXT_COMMANDS})
+                                           "capabilities": TEXT_COMMANDS, "sessions_cleared": 0})
         sim = w.call("similarity", {"a": "the cat sat", "b": "the cat sat"})
         self.assertAlmostEqual(sim["similarity"], 1.0, places=9)
         self.assertEqual(w.request("echo")["error"]["type"], "WORKER_ERROR")
@@ -347,7 +428,7 @@ class ControlTest(WorkerTestCase):
         self.assertEqual(w.wait(5), 0)      # stdin still open: exit comes from shutdown
 
     def test_stdin_eof_during_hang_exits_promptly(self):
-        w = self.start()
+        w = self.start("bench,testing")
         w.send({"id": 1, "command": "hang"})
         self.assertTrue(_wait_busy(w), "worker never reported busy")
         t0 = time.monotonic()
@@ -356,7 +437,7 @@ class ControlTest(WorkerTestCase):
         self.assertLess(time.monotonic() - t0, 2.0)
 
     def test_crash_exit_code(self):
-        w = self.start()
+        w = self.start("bench,testing")
         w.send({"id": 1, "command": "crash"})
         self.assertEqual(w.wait(5), 13)
 
@@ -392,6 +473,85 @@ class ControlTest(WorkerTestCase):
         if not gone():
             self.addCleanup(_kill_quietly, pid)
         self.assertTrue(wait_until(gone, 3.0), "worker %d survived its parent" % pid)
+
+
+class ReplyLimitTest(WorkerTestCase):
+
+    def test_reply_over_the_limit_becomes_an_error(self):
+        w = self.start("bench", env={"POOLER_MAX_REPLY_BYTES": "1000"})
+        fits = {"s": "x" * 900}
+        self.assertEqual(w.call("echo", fits), fits)
+        big = {"s": "x" * 2000}
+        size = len(('{"id":2,"ok":true,"result":%s}\n' % json.dumps(big, separators=(",", ":"))).encode())
+        self.assertEqual(w.request("echo", big), {"id": 2, "ok": False, "error": {
+            "type": "WORKER_ERROR",
+            "message": "the result of 'echo' is %d bytes, over the reply limit of 1000 bytes "
+                       "(POOLER_MAX_REPLY_BYTES)" % size}})
+        # error replies are bounded too (the unknown command's name is quoted in the error)
+        reply = w.request("c" * 3000)
+        self.assertEqual(reply["id"], 3)
+        self.assertEqual(reply["error"]["type"], "WORKER_ERROR")
+        self.assertIn("over the reply limit of 1000 bytes (POOLER_MAX_REPLY_BYTES)",
+                      reply["error"]["message"])
+        self.assertEqual(w.call("echo", {"still": "alive"}), {"still": "alive"})
+        self.assertTrue(all(len(line) <= 1000 for line in w.raw_lines), "an oversize line was written")
+
+    def test_default_limit_is_16_mib_and_0_means_unlimited(self):
+        just_over = {"s": "x" * (16 * 1024 * 1024)}
+        w = self.start("bench")
+        reply = w.request("echo", just_over, timeout=30)
+        self.assertEqual(reply["error"]["type"], "WORKER_ERROR")
+        self.assertIn("over the reply limit of 16777216 bytes", reply["error"]["message"])
+        self.assertIn("'echo'", reply["error"]["message"])
+        unlimited = self.start("bench", env={"POOLER_MAX_REPLY_BYTES": "0"})
+        self.assertEqual(unlimited.call("echo", just_over, timeout=30), just_over)
+
+    def test_bad_limit_value_falls_back_to_the_default(self):
+        w = self.start("bench", env={"POOLER_MAX_REPLY_BYTES": "lots"})
+        self.assertEqual(w.call("echo", {"a": 1}), {"a": 1})
+        self.assertTrue(wait_until(lambda: "POOLER_MAX_REPLY_BYTES" in w.stderr_text, 3), w.stderr_text)
+
+
+class SessionResetTest(WorkerTestCase):
+
+    def test_configure_clears_every_session(self):
+        w = self.start("acme_adapters.custom", ["--pool", "p1"])
+        for sid in ("s1", "s1", "s2"):
+            w.call("remember", session={"id": sid})
+        w.call("remember")                                  # the shared no-session state
+        # a configure that fails keeps everything
+        w.control("configure", id=20, adapter="no_such_adapter_xyz", pool="p2")
+        self.assertIs(w.recv()["ok"], False)
+        w.control("configure", id=21, pool=7)
+        self.assertEqual(w.recv()["error"]["type"], "BAD_REQUEST")
+        self.assertEqual(w.call("remember", session={"id": "s1"}), 3)
+        # lent to another pool: nothing of the former pool's sessions is left
+        w.control("configure", id=22, pool="p2")
+        reply = w.recv()
+        self.assertEqual(reply["id"], 22)
+        self.assertEqual(reply["result"]["pool"], "p2")
+        self.assertEqual(reply["result"]["sessions_cleared"], 3)
+        self.assertEqual(w.call("remember", session={"id": "s1"}), 1)
+        self.assertEqual(w.call("remember", session={"id": "s2"}), 1)
+        self.assertEqual(w.call("remember"), 1)
+        self.assertIsNone(w.call("info")["session"])
+        w.control("configure", id=23)
+        self.assertEqual(w.recv()["result"]["sessions_cleared"], 3)
+        w.control("configure", id=24)
+        self.assertEqual(w.recv()["result"]["sessions_cleared"], 0)
+
+    def test_text_programs_do_not_follow_a_worker_to_another_pool(self):
+        w = self.start("text", ["--pool", "embedding_pool"])
+        s = {"id": "s1"}
+        w.call("create_program", {"id": "p", "examples": [["hello there", "greeting"]]}, session=s)
+        self.assertEqual(w.call("execute_program", {"program_id": "p", "input": "hello"}, session=s)
+                         ["output"], "greeting")
+        w.control("configure", id=30, adapter="bench", pool="general_pool")
+        self.assertEqual(w.recv()["result"]["sessions_cleared"], 1)
+        w.control("configure", id=31, adapter="text", pool="embedding_pool")
+        self.assertEqual(w.recv()["result"]["sessions_cleared"], 0)
+        reply = w.request("execute_program", {"program_id": "p", "input": "hello"}, session=s)
+        self.assertEqual(reply["error"]["type"], "BAD_REQUEST")
 
 
 def _wait_busy(w, timeout=3.0):

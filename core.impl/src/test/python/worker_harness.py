@@ -21,8 +21,9 @@ if PY_ROOT not in sys.path:
     sys.path.insert(0, PY_ROOT)
 
 
-def worker_env(extra_path=None):
+def worker_env(extra_path=None, extra_env=None):
     env = dict(os.environ)
+    env.update(extra_env or {})
     paths = [PY_ROOT] + ([extra_path] if extra_path else [])
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
@@ -35,11 +36,11 @@ def worker_env(extra_path=None):
 class WorkerProcess(object):
     """A running worker with a background stdout reader (frames parsed into a queue)."""
 
-    def __init__(self, adapter="bench", args=(), extra_path=None, wait_ready=True):
+    def __init__(self, adapter="bench", args=(), extra_path=None, wait_ready=True, env=None):
         cmd = [sys.executable, "-u", "-m", "pooler_worker", "--adapter", adapter] + list(args)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, cwd=PY_ROOT,
-                                     env=worker_env(extra_path))
+                                     env=worker_env(extra_path, env))
         self.frames = queue.Queue()
         self.raw_lines = []
         self.stderr_lines = []

@@ -90,6 +90,19 @@ class Context(object):
             return False
         return sessions.pop(session_id, None) is not None
 
+    def drop_all_sessions(self):
+        """Forget the state of every session; returns how many there were.
+
+        The state shared by requests without a session counts as one.
+        """
+        self.session = None
+        sessions = self.state.get("sessions")
+        if not sessions:
+            return 0
+        n = len(sessions)
+        sessions.clear()
+        return n
+
     @staticmethod
     def log(*parts):
         """Write a line to stderr (which the Java side logs)."""

@@ -20,9 +20,25 @@ in the same order)::
     -> {"id":N,"ok":true,"result":<json>}
     -> {"id":N,"ok":false,"error":{"type":"BAD_REQUEST"|"WORKER_ERROR","message":"..."}}
 
-A malformed line (not UTF-8/JSON, not an object, no integer id) gets a
-BAD_REQUEST reply with "id":null (or the integer id if there is one), in
-order; blank lines are ignored.  The worker keeps running.
+A malformed line (not UTF-8/JSON, not an object, no integer id, nested too
+deeply, a number the decoder refuses) gets one BAD_REQUEST reply, in order,
+and the worker keeps running; blank lines are ignored.  The reply carries the
+frame's integer id when one can be found: from the decoded object, or, when
+the line cannot be decoded, from its raw bytes if they start like the frames
+the Java side writes, ``{"id":N,`` or ``{"control":"x","id":N,`` (up to 18
+digits); otherwise "id":null.
+
+Size limits (bytes of one line, newline included; 0 = unlimited; a bad value
+is logged and the default used):
+
+    POOLER_MAX_REQUEST_BYTES (default 64 MiB): a longer request line is read
+        and thrown away in pieces (the worker's memory stays bounded) and gets a
+        BAD_REQUEST reply naming its size.
+    POOLER_MAX_REPLY_BYTES (default 16 MiB): a longer frame is never written;
+        the request gets {"id":N,"ok":false,"error":{"type":"WORKER_ERROR",
+        "message":"the result of 'embed' is 123456789 bytes, over the reply limit
+        of 16777216 bytes (POOLER_MAX_REPLY_BYTES)"}} instead.  The same holds for
+        error replies and control replies (the message then names that frame).
 
 Control frames::
 
@@ -31,9 +47,13 @@ Control frames::
         served = commands executed so far (ok or error); rss_kb = VmRSS or null; busy = a command is running.
     {"control":"configure","id":N,"adapter":"text"?,"specialization":".."?,"pool":".."?,"worker_id":".."?}
         -> {"id":N,"ok":true,"result":{"adapter":..,"specialization":..,"pool":..,"worker_id":..,
-                                        "capabilities":[..]}}  (in order with requests)
-        A key present with null clears specialization/pool.  On failure the previous adapter and
-        settings stay and the reply is an error (WORKER_ERROR "cannot load adapter ...").
+                                        "capabilities":[..],"sessions_cleared":n}}  (in order with requests)
+        A key present with null clears specialization/pool.  A successful configure drops the
+        state of every session (ctx.state["sessions"]; the state shared by requests without a
+        session counts as one): a worker lent to another pool carries nothing of its former
+        pool's sessions.  sessions_cleared = how many were dropped.  On failure the previous
+        adapter, settings and sessions stay and the reply is an error (WORKER_ERROR "cannot
+        load adapter ...", or BAD_REQUEST for a non-string field).
     {"control":"end_session","id":N,"session":"s1"}
         -> {"id":N,"ok":true,"result":{"session":"s1","dropped":bool}}   (in order)
     {"control":"shutdown"}
@@ -42,9 +62,43 @@ Control frames::
 
 Exit: stdin EOF -> exit 0 at once (even while a command runs), unless a
 shutdown was received first, in which case queued work may finish (bounded by
-POOLER_SHUTDOWN_GRACE_S, default 30 s).  A watchdog thread exits (0) when the
-parent process changes (the Java process died).  SIGINT is ignored; SIGTERM
-and SIGKILL behave as usual.  A command calling sys.exit(n) exits with n.
+POOLER_SHUTDOWN_GRACE_S, default 30 s).  SIGINT is ignored; SIGTERM and
+SIGKILL behave as usual.  A command calling sys.exit(n) exits with n.
+
+Process lifetime (lifetime.py).  No worker may outlive the JVM, and nothing a
+worker started may outlive the worker:
+
+* Parent death.  At start the worker asks the kernel for SIGKILL when its
+  parent dies (prctl(PR_SET_PDEATHSIG) through ctypes, Linux), then checks
+  getppid() once more, as the parent may have died before the request took
+  effect.  A signal from the kernel works even while a command is stuck in C
+  code holding the GIL, where no Python thread can run.  Caveat: Linux sends
+  it when the parent *thread* that started the worker ends, not only when the
+  whole JVM does, so the Java side must start workers from threads that live
+  as long as the pool (POOLER_WORKER_PDEATHSIG=0 turns this off).  A watchdog
+  thread that exits (0) when getppid() changes stays as the fallback on other
+  systems.
+* Children.  The worker leads its own process group (setpgid(0, 0)); the
+  processes its commands start stay in that group.  To kill them when the worker
+  dies - however it dies, SIGKILL included, which it cannot react to - the
+  worker forks a guardian at start, before any thread runs or any adapter is
+  imported: a plain fork, no exec, so it is cheap and needs nothing on disk.
+  The guardian points its fds 0-2 at /dev/null and closes every other
+  descriptor (so it never touches the protocol and never holds the worker's
+  pipes open: the JVM sees EOF on stdout the moment the worker dies), asks
+  for a parent-death signal of its own and sleeps until it comes; then it
+  SIGKILLs the worker's process group, itself included.  This happens on
+  every exit of the worker, normal or not.  Chosen over the alternatives: a
+  child subreaper role (PR_SET_CHILD_SUBREAPER) dies with the worker itself, a
+  cgroup needs privileges, and a parent-death signal in every child would need
+  a hook in each adapter's spawning code; killing the group from another
+  process is what still works after a SIGKILL.  Cost: one more process per
+  worker, about 3-5 MB of private memory (pages it shares with the worker
+  become its own as the worker writes them).  Children that leave the group
+  (setsid, start_new_session=True) escape it.  The guardian has the worker's
+  command line; ps and top show it as "pooler-guardian".
+  If the guardian cannot be started the worker runs without it and says so on
+  stderr; POOLER_WORKER_GUARDIAN=0 turns it off.
 """
 
 import importlib
@@ -58,6 +112,7 @@ import time
 import traceback
 from queue import SimpleQueue
 
+from . import lifetime
 from .api import BAD_REQUEST, WORKER_ERROR, CommandError, Context
 
 PROTOCOL_VERSION = 1
@@ -65,6 +120,11 @@ PROTOCOL_VERSION = 1
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_ADAPTER = 3
+
+MAX_REQUEST_ENV = "POOLER_MAX_REQUEST_BYTES"
+MAX_REPLY_ENV = "POOLER_MAX_REPLY_BYTES"
+DEFAULT_MAX_REQUEST_BYTES = 64 << 20
+DEFAULT_MAX_REPLY_BYTES = 16 << 20
 
 
 def _default(o):
@@ -198,6 +258,47 @@ def _load_one(name):
 
 
 # --------------------------------------------------------------------------
+# limits and malformed frames
+
+def _byte_limit(env, default):
+    """A size limit from the environment: a non-negative integer, 0 = unlimited."""
+    raw = os.environ.get(env)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        sys.stderr.write("pooler_worker: %s=%r is not a byte count; using %d\n" % (env, raw, default))
+        return default
+    return value
+
+
+# A frame the decoder refuses still names its request when it starts the way
+# the Java side writes frames: {"id":N,... or {"control":"x","id":N,...
+# Up to 18 digits: every such number fits a Java long.
+_LEADING_ID = re.compile(
+    rb'\s*\{\s*(?:"control"\s*:\s*"[A-Za-z_]{0,32}"\s*,\s*)?"id"\s*:\s*(-?[0-9]{1,18})\s*[,}]')
+
+
+def _leading_id(raw):
+    """The integer id at the start of a raw (undecodable) frame, or None."""
+    m = _LEADING_ID.match(raw)
+    return int(m.group(1)) if m else None
+
+
+class _BadFrame(object):
+    """A line the reader refused before decoding (too long); queued to keep replies in order."""
+
+    __slots__ = ("rid", "message")
+
+    def __init__(self, rid, message):
+        self.rid = rid
+        self.message = message
+
+
+# --------------------------------------------------------------------------
 # the worker
 
 class _Shutdown(Exception):
@@ -219,11 +320,19 @@ class Worker(object):
         self.commands = {}
         self.shutdown_requested = False
         self._executor_thread = None
+        self.max_request_bytes = _byte_limit(MAX_REQUEST_ENV, DEFAULT_MAX_REQUEST_BYTES)
+        self.max_reply_bytes = _byte_limit(MAX_REPLY_ENV, DEFAULT_MAX_REPLY_BYTES)
+        # the same limit as a number a length can be compared with directly
+        self._reply_cap = self.max_reply_bytes or sys.maxsize
 
     # ---- output ----------------------------------------------------------
 
-    def send(self, obj):
-        self.send_bytes(dumps_line(obj))
+    def send(self, obj, what=None):
+        """Write one frame; one over the reply limit is replaced by an error (see _oversize)."""
+        data = dumps_line(obj)
+        if len(data) > self._reply_cap:
+            data = dumps_line(self._oversize(obj, len(data), what))
+        self.send_bytes(data)
 
     def send_bytes(self, data):
         lock = self._lock
@@ -237,8 +346,30 @@ class Worker(object):
         finally:
             lock.release()
 
-    def send_error(self, rid, etype, message):
-        self.send({"id": rid, "ok": False, "error": {"type": etype, "message": message}})
+    def send_error(self, rid, etype, message, what=None):
+        self.send({"id": rid, "ok": False, "error": {"type": etype, "message": message}}, what)
+
+    def _oversize(self, obj, size, what):
+        """The frame written instead of `obj`, which is `size` bytes, over the reply limit.
+
+        It answers the same request (or stands for the same handshake), so the
+        Java side still gets exactly one answer.  Its message names no user data,
+        so it is always small.
+        """
+        if what is None:
+            if "ready" in obj:
+                what = "the handshake"
+            elif "control" in obj:
+                what = "the %s frame" % _json_repr(obj.get("control"))[:40]
+            elif obj.get("ok") is False:
+                what = "the error reply to request %s" % _json_repr(obj.get("id"))
+            else:
+                what = "the reply to request %s" % _json_repr(obj.get("id"))
+        error = {"type": WORKER_ERROR, "message": "%s is %d bytes, over the reply limit of %d bytes (%s)"
+                 % (what, size, self.max_reply_bytes, MAX_REPLY_ENV)}
+        if "ready" in obj:
+            return {"ready": False, "error": error}
+        return {"id": obj.get("id"), "ok": False, "error": error}
 
     # ---- adapter ---------------------------------------------------------
 
@@ -280,8 +411,9 @@ class Worker(object):
 
     # ---- threads ---------------------------------------------------------
 
-    def start_watchdog(self, interval=0.5):
-        ppid = os.getppid()
+    def start_watchdog(self, ppid=None, interval=0.5):
+        if ppid is None:
+            ppid = os.getppid()
 
         def watch():
             getppid = os.getppid
@@ -307,14 +439,23 @@ class Worker(object):
     def read_loop(self, inp):
         readline = inp.readline
         put = self._queue.put
+        # readline(limit) never holds more than the limit in memory; a line cut at
+        # the limit (no newline at its end) is longer than allowed
+        limit = self.max_request_bytes or -1
+        cut = self.max_request_bytes or sys.maxsize
         while True:
             try:
-                line = readline()
+                line = readline(limit)
+                if len(line) >= cut and line[-1] != 10:
+                    line = self._skip_long_line(line, readline, limit)
             except (OSError, ValueError):
                 line = b""
             if not line:
                 self._on_eof()
                 return
+            if line.__class__ is _BadFrame:
+                put(line)
+                continue
             if b'"control"' in line:
                 try:
                     msg = _decode(line.decode("utf-8"))
@@ -333,6 +474,22 @@ class Worker(object):
             if line.isspace():
                 continue                    # blank lines are ignored
             put(line)
+
+    def _skip_long_line(self, head, readline, limit):
+        """Read and drop the rest of a line over the request limit.
+
+        Returns the _BadFrame that answers it, or b"" if stdin ended first.
+        """
+        size = len(head)
+        while True:
+            chunk = readline(limit)
+            size += len(chunk)
+            if not chunk:
+                return b""
+            if chunk[-1] == 10:
+                break
+        return _BadFrame(_leading_id(head), "malformed frame: the line is %d bytes, over the request "
+                         "limit of %d bytes (%s)" % (size, self.max_request_bytes, MAX_REQUEST_ENV))
 
     def _on_eof(self):
         if self.shutdown_requested and self._executor_thread is not None:
@@ -359,19 +516,24 @@ class Worker(object):
         ctx = self.ctx
         send_bytes = self.send_bytes
         send_error = self.send_error
+        reply_cap = self._reply_cap
         while True:
             item = get()
             if item.__class__ is bytes:
                 try:
                     msg = decode(item.decode("utf-8"))
                 except Exception as e:
-                    send_error(None, BAD_REQUEST, "malformed frame: %s: %s" % (type(e).__name__, e))
+                    # also RecursionError (nested too deeply), ValueError (int max str digits)
+                    send_error(_leading_id(item), BAD_REQUEST, "malformed frame: %s" % _describe(e))
                     continue
             else:
                 msg = item
             if msg.__class__ is not dict:
-                send_error(None, BAD_REQUEST, "malformed frame: expected a JSON object, got %s"
-                           % _json_kind(msg))
+                if msg.__class__ is _BadFrame:
+                    send_error(msg.rid, BAD_REQUEST, msg.message)
+                else:
+                    send_error(None, BAD_REQUEST, "malformed frame: expected a JSON object, got %s"
+                               % _json_kind(msg))
                 continue
             rid = msg.get("id")
             if "control" in msg:
@@ -411,13 +573,13 @@ class Worker(object):
                 self.served += 1
                 if e.error_type != BAD_REQUEST:
                     traceback.print_exc()
-                send_error(rid, e.error_type, e.message)
+                send_error(rid, e.error_type, e.message, "the error of '%s'" % command)
                 continue
             except (ValueError, TypeError, KeyError) as e:
                 self.busy = False
                 self.served += 1
                 traceback.print_exc()
-                send_error(rid, BAD_REQUEST, _describe(e))
+                send_error(rid, BAD_REQUEST, _describe(e), "the error of '%s'" % command)
                 continue
             except SystemExit as e:
                 code = e.code
@@ -431,7 +593,7 @@ class Worker(object):
                 self.busy = False
                 self.served += 1
                 traceback.print_exc()
-                send_error(rid, WORKER_ERROR, _describe(e))
+                send_error(rid, WORKER_ERROR, _describe(e), "the error of '%s'" % command)
                 continue
             self.busy = False
             self.served += 1
@@ -444,6 +606,8 @@ class Worker(object):
                 send_error(rid, WORKER_ERROR, "result of command '%s' is not JSON-serializable: %s"
                            % (command, _describe(e)))
                 continue
+            if len(data) > reply_cap:
+                data = dumps_line(self._oversize({"id": rid}, len(data), "the result of '%s'" % command))
             send_bytes(data)
 
     def _unknown_command(self, rid, command):
@@ -501,13 +665,17 @@ class Worker(object):
                 ctx.specialization, ctx.pool, ctx.worker_id = saved
                 self.send_error(rid, WORKER_ERROR, str(e))
                 return
+        # Only now that nothing can fail: a worker lent to another pool must not
+        # carry (or leak) the sessions of the pool it served before.
+        cleared = ctx.drop_all_sessions()
         self.send({"id": rid, "ok": True, "result": {
             "adapter": self.adapter_name,
             "specialization": ctx.specialization,
             "pool": ctx.pool,
             "worker_id": ctx.worker_id,
             "capabilities": self.capabilities(),
-        }})
+            "sessions_cleared": cleared,
+        }}, "the reply to 'configure'")
 
 
 # --------------------------------------------------------------------------
@@ -572,7 +740,24 @@ def _ignore_signal(signum, frame):
     pass
 
 
+def _protect_lifetime(proto_in, proto_out, ppid):
+    """Tie the worker to its parent and its children to the worker (see lifetime.py).
+
+    Runs while the process still has a single thread: the guardian is forked.
+    """
+    lifetime.die_with_parent(ppid)
+    lifetime.lead_process_group()
+    fds = []
+    for stream in (proto_in, proto_out):
+        try:
+            fds.append(stream.fileno())
+        except (AttributeError, OSError, ValueError):
+            pass
+    lifetime.start_guardian(fds)    # refuses (and says so) unless we lead our group
+
+
 def main(argv, proto_in, proto_out):
+    ppid = os.getppid()     # read first: the parent whose death must end us
     # The Java side owns our lifecycle: a Ctrl-C in the launching terminal must
     # not kill workers behind its back (it closes stdin / sends shutdown instead).
     # A no-op handler (rather than SIG_IGN) so that child processes started by
@@ -591,9 +776,10 @@ def main(argv, proto_in, proto_out):
         proto_out.flush()
         _die(EXIT_USAGE)
         return
+    _protect_lifetime(proto_in, proto_out, ppid)
     worker = Worker(proto_out, worker_id=opts["worker_id"], pool=opts["pool"],
                     specialization=opts["specialization"])
-    worker.start_watchdog()
+    worker.start_watchdog(ppid)
     try:
         worker.use_adapter(opts["adapter"])
     except AdapterLoadError as e:

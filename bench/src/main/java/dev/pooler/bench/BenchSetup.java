@@ -8,6 +8,7 @@ import dev.pooler.api.Response;
 import dev.pooler.api.ResourceLimits;
 import dev.pooler.api.WorkerSpec;
 import dev.pooler.core.impl.events.EventSink;
+import dev.pooler.core.impl.pool.PoolRuntime;
 import dev.pooler.core.impl.pool.PythonPool;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,11 +29,14 @@ final class BenchSetup {
     final BenchOptions options;
     final Path runtimeDir;
     final ScheduledExecutorService scheduler;
+    /** What the pools share, as in the platform: one answer executor, one worker-id counter. */
+    final PoolRuntime runtime;
 
     BenchSetup(BenchOptions options, Path runtimeDir, ScheduledExecutorService scheduler) {
         this.options = options;
         this.runtimeDir = runtimeDir;
         this.scheduler = scheduler;
+        this.runtime = PoolRuntime.create(runtimeDir, scheduler, EventSink.NONE);
     }
 
     /** A pool of the bench adapter with the default limits (a queue deep enough for the in-flight load). */
@@ -46,7 +50,7 @@ final class BenchSetup {
                 .resourceLimits(new ResourceLimits(queue, d.requestTimeout(), d.maxMemoryMb(), d.maxRequestsPerWorker(),
                         d.maxRestarts(), d.restartWindow()))
                 .build();
-        return new PythonPool(config, runtimeDir, scheduler, EventSink.NONE);
+        return new PythonPool(config, runtime);
     }
 
     /** Starts a pool and waits until all its workers are ready. */

@@ -3,31 +3,40 @@ package dev.pooler.api;
 /** The kinds of failure a request can end with. Every accepted request ends with a result or one of these. */
 public enum ErrorKind {
     /** The pool's queue is full; another pool may take the request. */
-    POOL_OVERLOADED(true),
-    /** No configured pool offers the command's capability. */
-    NO_CAPABLE_POOL(false),
-    /** The request ran past its timeout; the worker was killed and replaced. */
-    TIMEOUT(false),
+    POOL_OVERLOADED(true, false),
+    /** No pool offers the command's capability, or the pool the request names does not exist. */
+    NO_CAPABLE_POOL(false, false),
+    /** The request waited and ran longer than its timeout (queue time counts); a running worker was killed. */
+    TIMEOUT(false, true),
     /** The worker process died while it held the request. */
-    WORKER_CRASHED(true),
-    /** The worker answered with an error (an exception in the adapter, an unknown command). */
-    WORKER_ERROR(false),
-    /** The request itself is invalid: bad command name, bad arguments, bad JSON. */
-    BAD_REQUEST(false),
+    WORKER_CRASHED(true, true),
+    /** The worker answered with an error (an exception in the adapter, an unknown command, a reply over the limit). */
+    WORKER_ERROR(false, true),
+    /** The request itself is invalid: bad command name, bad arguments, bad JSON, unknown strategy. */
+    BAD_REQUEST(false, false),
     /** The pool is stopping (or failed) and takes no more work. */
-    SHUTTING_DOWN(true);
+    SHUTTING_DOWN(true, false);
 
     private final boolean retryableElsewhere;
+    private final boolean reachesWorker;
 
-    ErrorKind(boolean retryableElsewhere) {
+    ErrorKind(boolean retryableElsewhere, boolean reachesWorker) {
         this.retryableElsewhere = retryableElsewhere;
+        this.reachesWorker = reachesWorker;
     }
 
     /**
-     * Whether a router may send the request to another pool after this error.
-     * {@link #WORKER_CRASHED} is re-run only for requests marked {@link Request#retryable()}.
+     * Whether a router may send the request to another pool after this error. The one rule, applied by
+     * the router in one place: a request that never reached a worker ({@link PoolerException#reachedWorker()}
+     * false) may try every other capable pool once each; one that ran may run once more, elsewhere, and
+     * only if it is {@link Request#retryable()} — at most two runs in all.
      */
     public boolean retryableElsewhere() {
         return retryableElsewhere;
+    }
+
+    /** Whether an error of this kind usually means the request reached a worker (the default of {@link PoolerException#reachedWorker()}). */
+    public boolean reachesWorker() {
+        return reachesWorker;
     }
 }

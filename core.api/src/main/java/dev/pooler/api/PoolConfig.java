@@ -22,6 +22,10 @@ public final class PoolConfig {
     public static final int DEFAULT_SIZE = 4;
     public static final int MAX_SIZE = 512;
     public static final String DEFAULT_ZONE = "default";
+    /** The seed's defaults, as configuration values (the one place they are written). */
+    public static final String DEFAULT_POOL_TYPE = "general";
+    public static final String DEFAULT_PRIORITY = "medium";
+    public static final String DEFAULT_SHARING_POLICY = "overflow";
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9_][a-z0-9_.-]*");

@@ -8,6 +8,7 @@ public class PoolerException extends RuntimeException {
 
     private final ErrorKind kind;
     private final String poolId;
+    private final boolean reachedWorker;
 
     public PoolerException(ErrorKind kind, String message) {
         this(kind, message, null, null);
@@ -18,13 +19,30 @@ public class PoolerException extends RuntimeException {
     }
 
     public PoolerException(ErrorKind kind, String message, String poolId, Throwable cause) {
+        this(kind, message, poolId, cause, kind.reachesWorker());
+    }
+
+    /**
+     * @param reachedWorker whether the request may have run on a worker before it failed (a router
+     *                      re-runs such a request elsewhere only if it is {@link Request#retryable()})
+     */
+    public PoolerException(ErrorKind kind, String message, String poolId, Throwable cause, boolean reachedWorker) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.poolId = poolId;
+        this.reachedWorker = reachedWorker;
     }
 
     public ErrorKind kind() {
         return kind;
+    }
+
+    /**
+     * Whether the request may have run (in part) on a worker: {@code false} for a refusal before any
+     * worker saw it (queue full, pool stopping, queued work of a pool that stopped).
+     */
+    public boolean reachedWorker() {
+        return reachedWorker;
     }
 
     /** The pool that raised the error, or {@code null} when no pool was involved. */

@@ -1,5 +1,6 @@
 package dev.pooler.api;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -12,10 +13,13 @@ import java.util.regex.Pattern;
 public final class Request {
 
     private static final Pattern COMMAND = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]{0,127}");
-    private static final JsonObject NO_ARGS = new JsonObject();
+    private static final String NO_ARGS = "{}";
 
     private final String command;
+    /** A private copy: nobody outside holds a reference to it, so it never changes. */
     private final JsonObject args;
+    /** The arguments as JSON text, written once: what travels to the worker. */
+    private final String argsJson;
     private final String sessionId;
     private final RequestPriority priority;
     private final String pool;
@@ -26,7 +30,8 @@ public final class Request {
 
     private Request(Builder b) {
         this.command = b.command;
-        this.args = b.args;
+        this.args = b.args == null ? new JsonObject() : b.args.deepCopy();
+        this.argsJson = b.args == null || b.args.size() == 0 ? NO_ARGS : this.args.toString();
         this.sessionId = b.sessionId;
         this.priority = b.priority;
         this.pool = b.pool;
@@ -51,7 +56,7 @@ public final class Request {
 
     public Builder toBuilder() {
         Builder b = new Builder(command);
-        b.args = args;
+        b.args = args;  // build() copies again
         b.sessionId = sessionId;
         b.priority = priority;
         b.pool = pool;
@@ -63,8 +68,17 @@ public final class Request {
     }
 
     public String command() { return command; }
-    /** The arguments; callers must not modify the object after building the request. */
-    public JsonObject args() { return args; }
+    /** A copy of the arguments: changing it does not change the request. */
+    public JsonObject args() { return args.deepCopy(); }
+    /** The arguments as compact JSON text, as they are sent to the worker. */
+    public String argsJson() { return argsJson; }
+    /** A copy of one argument, or {@code null} when the request has none of that name. */
+    public JsonElement arg(String name) {
+        JsonElement e = args.get(name);
+        return e == null ? null : e.deepCopy();
+    }
+    /** Whether the request has any arguments. */
+    public boolean hasArgs() { return args.size() > 0; }
     /** The session this request belongs to, or {@code null}. */
     public String sessionId() { return sessionId; }
     public RequestPriority priority() { return priority; }
@@ -87,7 +101,7 @@ public final class Request {
 
     public static final class Builder {
         private final String command;
-        private JsonObject args = NO_ARGS;
+        private JsonObject args;
         private String sessionId;
         private RequestPriority priority = RequestPriority.NORMAL;
         private String pool;
@@ -100,7 +114,8 @@ public final class Request {
             this.command = command;
         }
 
-        public Builder args(JsonObject v) { this.args = v == null ? NO_ARGS : v; return this; }
+        /** The arguments; the request keeps a copy taken at {@link #build()}. */
+        public Builder args(JsonObject v) { this.args = v; return this; }
         public Builder session(String v) { this.sessionId = v; return this; }
         public Builder priority(RequestPriority v) { this.priority = v == null ? RequestPriority.NORMAL : v; return this; }
         public Builder pool(String v) { this.pool = v; return this; }

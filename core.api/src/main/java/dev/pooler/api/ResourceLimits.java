@@ -11,16 +11,25 @@ import java.time.Duration;
  * @param maxRequestsPerWorker requests one worker serves before it is recycled (0 = no limit)
  * @param maxRestarts          restarts allowed within {@code restartWindow}; one more marks the pool failed
  * @param restartWindow        the window of the restart-intensity limit
+ * @param maxReplyBytes        the longest reply line a worker may write; a longer one fails its request
+ *                             with {@link ErrorKind#WORKER_ERROR} naming the limit, and is never held whole
+ * @param maxLogLineBytes      the longest stderr line of a worker kept for the log; longer ones are cut
  */
 public record ResourceLimits(int maxQueue, Duration requestTimeout, long maxMemoryMb, long maxRequestsPerWorker,
-                             int maxRestarts, Duration restartWindow) {
+                             int maxRestarts, Duration restartWindow, int maxReplyBytes, int maxLogLineBytes) {
 
     public static final int DEFAULT_MAX_QUEUE = 1000;
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMillis(DEFAULT_REQUEST_TIMEOUT_MS);
     public static final long DEFAULT_MAX_MEMORY_MB = 2048;
     public static final long DEFAULT_MAX_REQUESTS_PER_WORKER = 0;
     public static final int DEFAULT_MAX_RESTARTS = 10;
-    public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofSeconds(60);
+    public static final long DEFAULT_RESTART_WINDOW_S = 60;
+    public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofSeconds(DEFAULT_RESTART_WINDOW_S);
+    public static final int DEFAULT_MAX_REPLY_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_LOG_LINE_BYTES = 8 * 1024;
+    /** A timeout or window beyond this (about 31 years) is a typo, and would overflow nanosecond arithmetic. */
+    public static final Duration MAX_DURATION = Duration.ofDays(365L * 31);
 
     public ResourceLimits {
         if (maxQueue < 0) {
@@ -41,6 +50,25 @@ public record ResourceLimits(int maxQueue, Duration requestTimeout, long maxMemo
         if (restartWindow == null || restartWindow.isNegative() || restartWindow.isZero()) {
             throw new InvalidConfigException("restart_window", "must be a positive duration, was " + restartWindow);
         }
+        if (requestTimeout.compareTo(MAX_DURATION) > 0) {
+            throw new InvalidConfigException("request_timeout", "must be at most " + MAX_DURATION.toDays() + " days, was " + requestTimeout);
+        }
+        if (restartWindow.compareTo(MAX_DURATION) > 0) {
+            throw new InvalidConfigException("restart_window", "must be at most " + MAX_DURATION.toDays() + " days, was " + restartWindow);
+        }
+        if (maxReplyBytes < 1024) {
+            throw new InvalidConfigException("max_reply_bytes", "must be >= 1024, was " + maxReplyBytes);
+        }
+        if (maxLogLineBytes < 80) {
+            throw new InvalidConfigException("max_log_line_bytes", "must be >= 80, was " + maxLogLineBytes);
+        }
+    }
+
+    /** Limits with the default reply and log-line bounds. */
+    public ResourceLimits(int maxQueue, Duration requestTimeout, long maxMemoryMb, long maxRequestsPerWorker,
+                          int maxRestarts, Duration restartWindow) {
+        this(maxQueue, requestTimeout, maxMemoryMb, maxRequestsPerWorker, maxRestarts, restartWindow,
+                DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_LOG_LINE_BYTES);
     }
 
     /** The seed's default limits. */

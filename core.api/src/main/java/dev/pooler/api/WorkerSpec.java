@@ -17,7 +17,8 @@ public record WorkerSpec(String python, String adapter, Map<String, String> env,
 
     public static final String DEFAULT_PYTHON = "python3";
     public static final String DEFAULT_ADAPTER = "bench,text";
-    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(20);
+    public static final long DEFAULT_START_TIMEOUT_MS = 20_000;
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMillis(DEFAULT_START_TIMEOUT_MS);
 
     private static final Pattern MODULES = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(,[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*)*");
 

@@ -32,10 +32,10 @@ public class BundleStopIT extends PoolerTestSupport {
 
     @Test
     public void stoppingCoreImplLeavesNoPythonProcessBehind() throws Exception {
-        createPool("it_stop", Map.of("size", 3, "adapter", "bench"));
+        createPool("it_stop", Map.of("size", 3, "adapter", "bench,testing"));
         Pool configured = awaitPool("it_stop", 3);
         Pool fromCode = registry().registerPool(PoolConfig.builder().poolId("it_stop_code").size(2)
-                .workerSpec(WorkerSpec.defaults().withAdapter("bench").withPython(PoolerPlatform.python())).build());
+                .workerSpec(WorkerSpec.defaults().withAdapter("bench,testing").withPython(PoolerPlatform.python())).build());
         awaitSize(fromCode, 2);
 
         Set<ProcessHandle> workers = new HashSet<>(handles(configured).values());

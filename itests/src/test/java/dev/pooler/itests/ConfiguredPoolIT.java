@@ -37,7 +37,7 @@ public class ConfiguredPoolIT extends PoolerTestSupport {
 
     @Test
     public void configuredPoolStartsRealProcessesAndAnswersThousandConcurrentRequests() throws Exception {
-        createPool("it_concurrent", Map.of("size", 4, "adapter", "bench"));
+        createPool("it_concurrent", Map.of("size", 4, "adapter", "bench,testing"));
         Pool pool = awaitPool("it_concurrent", 4);
 
         // Four real OS processes, children of this JVM, running the Python worker.
@@ -107,11 +107,11 @@ public class ConfiguredPoolIT extends PoolerTestSupport {
 
     @Test
     public void sizeUpdateAppliesLiveWithoutRestartingWorkers() throws Exception {
-        Configuration c = createPool("it_resize", Map.of("size", 2, "adapter", "bench"));
+        Configuration c = createPool("it_resize", Map.of("size", 2, "adapter", "bench,testing"));
         Pool pool = awaitPool("it_resize", 2);
         Map<Long, ProcessHandle> before = handles(pool);
 
-        c.update(props("it_resize", Map.of("size", 5, "adapter", "bench")));
+        c.update(props("it_resize", Map.of("size", 5, "adapter", "bench,testing")));
         awaitSize(pool, 5);
         assertSame("the pool was reconfigured, not replaced", pool, registry().pool("it_resize").orElseThrow());
         assertEquals(5, pool.config().size());
@@ -124,7 +124,7 @@ public class ConfiguredPoolIT extends PoolerTestSupport {
         assertAnswersEcho(pool);
 
         // And back down: three stay, two leave; the pool never restarts.
-        c.update(props("it_resize", Map.of("size", 3, "adapter", "bench")));
+        c.update(props("it_resize", Map.of("size", 3, "adapter", "bench,testing")));
         awaitSize(pool, 3);
         Set<Long> shrunk = readyPids(pool);
         assertTrue(grown.keySet().containsAll(shrunk));
@@ -140,11 +140,11 @@ public class ConfiguredPoolIT extends PoolerTestSupport {
     @Test
     public void badConfigurationIsRefusedAndTheRunningPoolIsUntouched() throws Exception {
         try (EventCollector events = EventCollector.register(context)) {
-            Configuration c = createPool("it_guarded", Map.of("size", 2, "adapter", "bench"));
+            Configuration c = createPool("it_guarded", Map.of("size", 2, "adapter", "bench,testing"));
             Pool pool = awaitPool("it_guarded", 2);
             Map<Long, ProcessHandle> procs = handles(pool);
 
-            c.update(props("it_guarded", Map.of("size", -1, "adapter", "bench")));
+            c.update(props("it_guarded", Map.of("size", -1, "adapter", "bench,testing")));
             Event sizeRejected = events.await(PoolerEvents.CONFIG_REJECTED, e -> "size".equals(e.getProperty(PoolerEvents.FIELD)));
             assertEquals(c.getPid(), sizeRejected.getProperty("pid"));
             assertEquals("it_guarded", sizeRejected.getProperty(PoolerEvents.POOL_ID));
@@ -159,7 +159,7 @@ public class ConfiguredPoolIT extends PoolerTestSupport {
             assertUntouched(pool, procs, 2);
 
             // A good configuration after the bad ones still applies.
-            c.update(props("it_guarded", Map.of("size", 3, "adapter", "bench")));
+            c.update(props("it_guarded", Map.of("size", 3, "adapter", "bench,testing")));
             awaitSize(pool, 3);
             assertTrue(readyPids(pool).containsAll(procs.keySet()));
         }
@@ -168,7 +168,7 @@ public class ConfiguredPoolIT extends PoolerTestSupport {
     @Test
     public void badFirstConfigurationStartsNoPool() throws Exception {
         try (EventCollector events = EventCollector.register(context)) {
-            Configuration c = createPool("it_never", Map.of("size", 0, "adapter", "bench"));
+            Configuration c = createPool("it_never", Map.of("size", 0, "adapter", "bench,testing"));
             Event rejected = events.await(PoolerEvents.CONFIG_REJECTED, e -> c.getPid().equals(e.getProperty("pid")));
             assertEquals("size", rejected.getProperty(PoolerEvents.FIELD));
             // The refusal happens before any pool is started, so by now none can exist.

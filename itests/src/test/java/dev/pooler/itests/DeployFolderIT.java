@@ -101,8 +101,8 @@ public class DeployFolderIT extends PoolerTestSupport {
         assertTrue("FileInstall watches " + dir, Files.isDirectory(dir));
         assertTrue("FileInstall is active", findBundle("org.apache.felix.fileinstall")
                 .map(b -> b.getState() == Bundle.ACTIVE).orElse(false));
-        createPool("dep_a", Map.of("size", 2, "adapter", "bench"));
-        createPool("dep_b", Map.of("size", 2, "adapter", "bench"));
+        createPool("dep_a", Map.of("size", 2, "adapter", "bench,testing"));
+        createPool("dep_b", Map.of("size", 2, "adapter", "bench,testing"));
         awaitPool("dep_a", 2);
         awaitPool("dep_b", 2);
         RequestRouter router = router();

@@ -30,14 +30,14 @@ public class LiveReconfigurationIT extends PoolerTestSupport {
 
     @Test
     public void resizingUnderLoadDropsNoRequest() throws Exception {
-        Configuration c = createPool("it_live_size", Map.of("size", 4, "adapter", "bench"));
+        Configuration c = createPool("it_live_size", Map.of("size", 4, "adapter", "bench,testing"));
         Pool pool = awaitPool("it_live_size", 4);
         List<CompletableFuture<Response>> load = send(pool, 300, 10);
 
         Await.until("the pool is under load", () -> pool.stats().completed() >= 20);
-        c.update(props("it_live_size", Map.of("size", 2, "adapter", "bench")));
+        c.update(props("it_live_size", Map.of("size", 2, "adapter", "bench,testing")));
         Await.until("the pool shrank", () -> pool.config().size() == 2);
-        c.update(props("it_live_size", Map.of("size", 6, "adapter", "bench")));
+        c.update(props("it_live_size", Map.of("size", 6, "adapter", "bench,testing")));
         Await.until("the pool grew", () -> pool.config().size() == 6);
 
         assertAllSucceed(load);
@@ -48,7 +48,7 @@ public class LiveReconfigurationIT extends PoolerTestSupport {
 
     @Test
     public void adapterChangeRelaunchesWorkersWithoutDroppingRequests() throws Exception {
-        Configuration c = createPool("it_live_adapter", Map.of("size", 3, "adapter", "bench"));
+        Configuration c = createPool("it_live_adapter", Map.of("size", 3, "adapter", "bench,testing"));
         Pool pool = awaitPool("it_live_adapter", 3);
         Set<Long> before = handles(pool).keySet();
         PoolerException unknown = failure(pool.execute(Request.of("embed", json("text", "hello"))).toCompletableFuture());
@@ -72,11 +72,11 @@ public class LiveReconfigurationIT extends PoolerTestSupport {
 
     @Test
     public void poolIdChangeReplacesThePool() throws Exception {
-        Configuration c = createPool("it_live_old", Map.of("size", 2, "adapter", "bench"));
+        Configuration c = createPool("it_live_old", Map.of("size", 2, "adapter", "bench,testing"));
         Pool old = awaitPool("it_live_old", 2);
         Set<ProcessHandle> oldWorkers = new HashSet<>(handles(old).values());
 
-        c.update(props("it_live_new", Map.of("size", 2, "adapter", "bench")));
+        c.update(props("it_live_new", Map.of("size", 2, "adapter", "bench,testing")));
         Pool renamed = awaitPool("it_live_new", 2);
         Await.until("the old pool is gone", () -> registry().pool("it_live_old").isEmpty());
         Await.until("the old pool's workers exited", () -> Procs.stillAlive(oldWorkers).isEmpty());

@@ -62,8 +62,8 @@ public class StrategyHotSwapIT extends PoolerTestSupport {
 
     @Test
     public void strategyBundleComesAndGoesUnderLoadWithoutAFailedRequest() throws Exception {
-        createPool("hs_small", Map.of("size", 2, "adapter", "bench"));
-        createPool("hs_large", Map.of("size", 3, "adapter", "bench"));
+        createPool("hs_small", Map.of("size", 2, "adapter", "bench,testing"));
+        createPool("hs_large", Map.of("size", 3, "adapter", "bench,testing"));
         awaitPool("hs_small", 2);
         awaitPool("hs_large", 3);
         useStrategy(STRATEGY);
@@ -146,8 +146,8 @@ public class StrategyHotSwapIT extends PoolerTestSupport {
      */
     @Test
     public void propertyChangeOfTheActiveStrategyIsNoChangeOfStrategy() throws Exception {
-        createPool("hs_one", Map.of("size", 1, "adapter", "bench"));
-        createPool("hs_two", Map.of("size", 1, "adapter", "bench"));
+        createPool("hs_one", Map.of("size", 1, "adapter", "bench,testing"));
+        createPool("hs_two", Map.of("size", 1, "adapter", "bench,testing"));
         awaitPool("hs_one", 1);
         awaitPool("hs_two", 1);
         RequestRouter router = router(); // active from here on, so strategy changes are events, not its initial state

@@ -13,12 +13,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Web Console credentials. Never admin/admin: the password comes from
- * {@code POOLER_CONSOLE_PASSWORD}, or is generated once and kept in {@code <home>/console.password}
- * (owner read/write only).
+ * Web Console credentials. The password comes from {@code POOLER_CONSOLE_PASSWORD}, or from
+ * {@code <home>/console.password} (owner read/write only), where one is generated at first start;
+ * a weak one ({@link ConsolePasswordPolicy}) stops the launch.
  */
 final class ConsoleCredentials {
 
@@ -41,15 +42,32 @@ final class ConsoleCredentials {
         this.file = file;
     }
 
+    /**
+     * The credentials in force.
+     *
+     * @throws IllegalArgumentException when the password from the environment or the file is too weak
+     *                                  ({@link ConsolePasswordPolicy}), saying how to fix it
+     */
     static ConsoleCredentials resolve(Settings settings) throws IOException {
         Path file = settings.home.resolve(PASSWORD_FILE);
         if (settings.consolePassword.isPresent()) {
-            return new ConsoleCredentials(settings.consoleUser, settings.consolePassword.get(), Source.ENVIRONMENT, file);
+            String password = settings.consolePassword.get();
+            ConsolePasswordPolicy.weakness(settings.consoleUser, password).ifPresent(why -> {
+                throw new IllegalArgumentException("POOLER_CONSOLE_PASSWORD is too weak: " + why + ". Set "
+                        + "POOLER_CONSOLE_PASSWORD to " + ConsolePasswordPolicy.MIN_LENGTH + " or more characters, "
+                        + "not the user name, or unset it to have a strong one generated (kept in " + file + ")");
+            });
+            return new ConsoleCredentials(settings.consoleUser, password, Source.ENVIRONMENT, file);
         }
         if (Files.exists(file)) {
             String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (!stored.isEmpty()) {
                 restrictToOwner(file);
+                ConsolePasswordPolicy.weakness(settings.consoleUser, stored).ifPresent(why -> {
+                    throw new IllegalArgumentException(file + " holds a weak Web Console password: " + why
+                            + ". Write " + ConsolePasswordPolicy.MIN_LENGTH + " or more characters into it, not the "
+                            + "user name, or delete it to have a strong one generated (or set POOLER_CONSOLE_PASSWORD)");
+                });
                 return new ConsoleCredentials(settings.consoleUser, stored, Source.STORED, file);
             }
             System.err.println("[pooler] " + file + " is empty: generating a new Web Console password");
@@ -66,26 +84,68 @@ final class ConsoleCredentials {
      * every bundle can read. A value already in that form is passed through.
      */
     String hashedPassword() {
-        if (password.startsWith("{") && password.indexOf('}') > 0) {
+        if (isHashed(password)) {
             return password;
         }
         byte[] saltBytes = new byte[8];
         new SecureRandom().nextBytes(saltBytes);
         String salt = HexFormat.of().formatHex(saltBytes);
-        return "{sha-256}" + salt + "-" + HASH_ITERATIONS + "-" + hash(salt, password, HASH_ITERATIONS);
+        return "{sha-256}" + salt + "-" + HASH_ITERATIONS + "-" + hash("sha-256", salt, password, HASH_ITERATIONS);
     }
 
-    static String hash(String salt, String password, int iterations) {
+    /** Whether the value is in the Web Console's hashed form, {@code {algorithm}…}. */
+    static boolean isHashed(String password) {
+        return password.startsWith("{") && password.indexOf('}') > 0;
+    }
+
+    /** The digest algorithm a hashed value names, when this Java has it. */
+    static Optional<String> algorithm(String hashed) {
+        String algorithm = hashed.substring(1, hashed.indexOf('}'));
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            MessageDigest.getInstance(algorithm);
+            return Optional.of(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether a hashed value ({@code {algorithm}hash}, {@code {algorithm}salt-hash} or
+     * {@code {algorithm}salt-iterations-hash}, as the Web Console reads them) is the hash of the plain password.
+     */
+    static boolean matches(String hashed, String plain) {
+        int end = hashed.indexOf('}');
+        String algorithm = hashed.substring(1, end);
+        String[] parts = hashed.substring(end + 1).split("-", -1);
+        String salt = parts.length > 1 ? parts[0] : "";
+        int iterations = 1;
+        if (parts.length > 2) {
+            try {
+                iterations = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        try {
+            return MessageDigest.isEqual(parts[parts.length - 1].getBytes(StandardCharsets.US_ASCII),
+                    hash(algorithm, salt, plain, iterations).getBytes(StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException unknownAlgorithm) {
+            return false;
+        }
+    }
+
+    /** Base64 of the digest applied {@code iterations} times to the UTF-8 bytes of salt then password. */
+    static String hash(String algorithm, String salt, String password, int iterations) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
             byte[] bytes = (salt + password).getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < iterations; i++) {
-                sha256.reset();
-                bytes = sha256.digest(bytes);
+            for (int i = 0; i < Math.max(1, iterations); i++) {
+                digest.reset();
+                bytes = digest.digest(bytes);
             }
             return Base64.getEncoder().encodeToString(bytes);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+            throw new IllegalArgumentException("no digest algorithm " + algorithm, e);
         }
     }
 

@@ -44,6 +44,9 @@ final class FrameworkProperties {
         p.put("org.osgi.service.http.port", Integer.toString(settings.httpPort));
         p.put("org.apache.felix.http.host", settings.httpHost);
 
+        // The launcher's pools come from conf/: a request that arrives before FileInstall has read it
+        // must not start a "default" pool beside them.
+        p.put("pooler.default.pool", "false");
         p.put(Settings.HOME, settings.home.toString());
         p.put(Settings.PYTHON, settings.python);
         if (!interactive) {

@@ -65,10 +65,11 @@ public final class Main {
             LauncherJar jar = LauncherJar.ofRunningCode();
             PoolerHome home = new PoolerHome(settings.home);
             homeLock = home.lock();
+            // Before conf/ is seeded: a launch refused for its credentials seeds nothing.
+            ConsoleCredentials credentials = ConsoleCredentials.resolve(settings);
             for (Path seeded : home.prepare(jar)) {
                 out.println("[pooler] created " + seeded);
             }
-            ConsoleCredentials credentials = ConsoleCredentials.resolve(settings);
             boolean interactive = Settings.interactiveTerminal();
             quietLibraryLogging(interactive);
             Main main = new Main(settings, home, jar, credentials, interactive, out, err, started);
@@ -115,35 +116,10 @@ public final class Main {
                 ? String.format("[pooler] %d bundles started in %d ms; home %s%n", embedded.embedded(), ms, settings.home)
                 : String.format("[pooler] %d of %d bundles started, %d FAILED (reasons on stderr), in %d ms; home %s%n",
                         embedded.embedded() - failed, embedded.embedded(), failed, ms, settings.home);
-        out.print(first ? summary + banner() : summary);
+        out.print(first ? summary + Banner.text(settings, credentials, interactive) : summary);
         out.flush();
         embedded.startShell(bundles);
         return fw.waitForStop(0);
-    }
-
-    String banner() {
-        String nl = System.lineSeparator();
-        String line = "=".repeat(72) + nl;
-        StringBuilder b = new StringBuilder(line);
-        b.append(" Pooler Web Console: ").append(settings.consoleUrl()).append(nl);
-        b.append(" user:     ").append(credentials.user).append(nl);
-        switch (credentials.source) {
-            case GENERATED:
-                b.append(" password: ").append(credentials.password).append(nl);
-                b.append(" (generated now and stored in ").append(credentials.file).append(", readable by you only;")
-                 .append(nl).append("  it is not shown again. Set POOLER_CONSOLE_PASSWORD to choose your own.)").append(nl);
-                break;
-            case STORED:
-                b.append(" password: in ").append(credentials.file).append(nl);
-                break;
-            default:
-                b.append(" password: the one in POOLER_CONSOLE_PASSWORD").append(nl);
-        }
-        b.append(" conf/ and deploy/ in ").append(settings.home).append(nl);
-        b.append(interactive
-                ? " Gogo shell below ('help'; 'lb' lists bundles). Ctrl-D or 'stop 0' stops Pooler."
-                : " No terminal, so no shell. SIGTERM or Ctrl-C stops Pooler.").append(nl);
-        return b.append(line).toString();
     }
 
     /**

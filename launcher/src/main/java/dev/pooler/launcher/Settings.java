@@ -3,6 +3,8 @@ package dev.pooler.launcher;
 import java.io.Console;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -10,7 +12,9 @@ import java.util.Properties;
 /**
  * The launcher's environment (DESIGN §9): each setting comes from a system property
  * ({@code -Dpooler.home=…}) if given, else from the environment variable ({@code POOLER_HOME}),
- * else from its default.
+ * else from its default. The console password is the exception: a {@code -D} option is on the
+ * command line, which every user of the machine reads with {@code ps}, so it is taken from the
+ * environment only and a launch with a password in a system property is refused.
  */
 final class Settings {
 
@@ -20,21 +24,27 @@ final class Settings {
     static final String CONSOLE_USER = "pooler.console.user";
     static final String CONSOLE_PASSWORD = "pooler.console.password";
     static final String PYTHON = "pooler.python";
+    /**
+     * System properties that would carry the console password: ours and the Web Console's own. Also
+     * matched written as environment variables ({@code -DPOOLER_CONSOLE_PASSWORD=…}).
+     */
+    static final List<String> PASSWORD_PROPERTIES = List.of(CONSOLE_PASSWORD, "felix.webconsole.password");
 
     final Path home;
     final int httpPort;
     final String httpHost;
     final String consoleUser;
-    /** Empty when the password is to be generated (or read from {@code <home>/console.password}). */
+    /** From {@code POOLER_CONSOLE_PASSWORD} only; empty when it is read from (or generated into) {@code <home>/console.password}. */
     final Optional<String> consolePassword;
     final String python;
 
     Settings(Map<String, String> env, Properties systemProperties) {
         this.home = Path.of(value(env, systemProperties, HOME, ".")).toAbsolutePath().normalize();
+        refusePasswordOnCommandLine(systemProperties, home);
         this.httpPort = port(value(env, systemProperties, HTTP_PORT, "8080"));
         this.httpHost = value(env, systemProperties, HTTP_HOST, "127.0.0.1");
         this.consoleUser = value(env, systemProperties, CONSOLE_USER, "pooler");
-        this.consolePassword = Optional.ofNullable(value(env, systemProperties, CONSOLE_PASSWORD, null));
+        this.consolePassword = Optional.ofNullable(fromEnvironment(env, CONSOLE_PASSWORD));
         this.python = value(env, systemProperties, PYTHON, "python3");
         if (home.toString().contains(",")) {
             // FileInstall takes felix.fileinstall.dir as a comma-separated list.
@@ -74,16 +84,30 @@ final class Settings {
         }
     }
 
+    private static void refusePasswordOnCommandLine(Properties sys, Path home) {
+        for (String key : sys.stringPropertyNames()) {
+            String asProperty = key.toLowerCase(Locale.ROOT).replace('_', '.');
+            if (PASSWORD_PROPERTIES.contains(asProperty)) {
+                throw new IllegalArgumentException("-D" + key + " puts the Web Console password on the command line, "
+                        + "where anyone on this machine can read it (ps). Remove it and set POOLER_CONSOLE_PASSWORD "
+                        + "in the environment instead, or write the password into " + home.resolve(ConsoleCredentials.PASSWORD_FILE)
+                        + " (readable by you only)");
+            }
+        }
+    }
+
     private static String value(Map<String, String> env, Properties sys, String property, String fallback) {
         String fromSystem = sys.getProperty(property);
         if (fromSystem != null && !fromSystem.isBlank()) {
             return fromSystem.trim();
         }
-        String fromEnv = env.get(property.toUpperCase().replace('.', '_'));
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv.trim();
-        }
-        return fallback;
+        String fromEnv = fromEnvironment(env, property);
+        return fromEnv != null ? fromEnv : fallback;
+    }
+
+    private static String fromEnvironment(Map<String, String> env, String property) {
+        String fromEnv = env.get(property.toUpperCase(Locale.ROOT).replace('.', '_'));
+        return fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : null;
     }
 
     private static int port(String text) {

@@ -1,6 +1,7 @@
 package dev.pooler.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,5 +49,28 @@ class SettingsTest {
         assertTrue(port.getMessage().contains("POOLER_HTTP_PORT"), port.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> new Settings(Map.of("POOLER_HOME", "/tmp/a,b"), new Properties()));
+    }
+
+    @Test
+    void aPasswordOnTheCommandLineIsRefused() {
+        for (String key : new String[] {"pooler.console.password", "felix.webconsole.password", "POOLER_CONSOLE_PASSWORD"}) {
+            Properties sys = new Properties();
+            sys.setProperty(Settings.HOME, "/srv/pooler");
+            sys.setProperty(key, "a-long-enough-secret");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Settings(Map.of("POOLER_CONSOLE_PASSWORD", "another-long-secret"), sys), key);
+            assertTrue(e.getMessage().startsWith("-D" + key + " puts the Web Console password on the command line"), e.getMessage());
+            assertTrue(e.getMessage().contains("(ps)"), e.getMessage());
+            assertTrue(e.getMessage().contains("set POOLER_CONSOLE_PASSWORD in the environment"), e.getMessage());
+            assertTrue(e.getMessage().contains("/srv/pooler/console.password"), e.getMessage());
+            assertFalse(e.getMessage().contains("a-long-enough-secret"), "the message never repeats the password");
+        }
+    }
+
+    @Test
+    void theConsoleUserMayStillBeASystemProperty() {
+        Properties sys = new Properties();
+        sys.setProperty("pooler.console.user", "ops");
+        assertEquals("ops", new Settings(Map.of(), sys).consoleUser);
     }
 }

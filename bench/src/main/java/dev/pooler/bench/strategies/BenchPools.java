@@ -14,6 +14,7 @@ import dev.pooler.api.ResourceLimits;
 import dev.pooler.api.Response;
 import dev.pooler.api.WorkerSpec;
 import dev.pooler.core.impl.events.EventSink;
+import dev.pooler.core.impl.pool.PoolRuntime;
 import dev.pooler.core.impl.pool.PythonPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,6 +57,7 @@ final class BenchPools implements AutoCloseable {
         // times out even where a strategy lets a queue grow for the whole run.
         ResourceLimits limits = new ResourceLimits(1_000_000, Duration.ofMinutes(10), d.maxMemoryMb(), 0,
                 d.maxRestarts(), d.restartWindow());
+        PoolRuntime runtime = PoolRuntime.create(runtimeDir, scheduler, EventSink.NONE);
         try {
             for (int i = 0; i < IDS.length; i++) {
                 factorFiles[i] = factorDir.resolve(IDS[i] + ".factor");
@@ -69,7 +71,7 @@ final class BenchPools implements AutoCloseable {
                         .workerSpec(new WorkerSpec(python, ADAPTER, env, READY_TIMEOUT))
                         .resourceLimits(limits)
                         .build();
-                PythonPool pool = new PythonPool(config, runtimeDir, scheduler, EventSink.NONE);
+                PythonPool pool = new PythonPool(config, runtime);
                 pools.add(pool);
                 pool.start();
             }

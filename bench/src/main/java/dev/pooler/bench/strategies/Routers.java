@@ -4,6 +4,7 @@ import dev.pooler.api.PoolRegistry;
 import dev.pooler.api.routing.LoadBalancingStrategy;
 import dev.pooler.core.impl.routing.LoadBalancingConfiguration;
 import dev.pooler.core.impl.routing.RoutingEngine;
+import dev.pooler.core.impl.routing.StandaloneRouter;
 import java.lang.annotation.Annotation;
 import java.util.Map;
 
@@ -15,8 +16,7 @@ final class Routers {
 
     /** A router over {@code registry} whose configured (and only) strategy is {@code strategy}, named {@code name}. */
     static RoutingEngine create(PoolRegistry registry, String name, LoadBalancingStrategy strategy) {
-        RoutingEngine engine = new RoutingEngine(registry, new Config(name));
-        engine.bindStrategy(strategy, Map.of(LoadBalancingStrategy.NAME, name));
+        RoutingEngine engine = StandaloneRouter.create(registry, new Config(name), strategy, Map.of(LoadBalancingStrategy.NAME, name));
         if (!name.equals(engine.activeStrategy())) {
             throw new IllegalStateException("the router routes with " + engine.activeStrategy() + ", not " + name);
         }

@@ -18,6 +18,10 @@ public final class PoolerEvents {
     public static final String STRATEGY_CHANGED = TOPIC_PREFIX + "STRATEGY_CHANGED";
     public static final String CONFIG_REJECTED = TOPIC_PREFIX + "CONFIG_REJECTED";
     public static final String POOL_FAILED = TOPIC_PREFIX + "POOL_FAILED";
+    /** A failed pool starts its probe worker (half-open). */
+    public static final String POOL_RECOVERING = TOPIC_PREFIX + "POOL_RECOVERING";
+    /** A failed pool's probe came up healthy: the pool returns to its full size. */
+    public static final String POOL_RECOVERED = TOPIC_PREFIX + "POOL_RECOVERED";
 
     public static final String POOL_ID = "pool_id";
     public static final String WORKER_ID = "worker_id";
@@ -35,4 +39,12 @@ public final class PoolerEvents {
     public static final String SESSION_ID = "session_id";
     public static final String DURATION = "duration";
     public static final String EXIT_CODE = "exit_code";
+    /** The pool that launched a worker (a lent worker serves another). */
+    public static final String OWNER_POOL = "owner_pool";
+    /** How a worker left its pool: {@code graceful} or {@code immediate}. */
+    public static final String MODE = "mode";
+    /** Whether a move completed ({@code true}) or was rolled back ({@code false}). */
+    public static final String SUCCESS = "success";
+    /** Milliseconds until a failed pool probes again. */
+    public static final String RETRY_IN_MS = "retry_in_ms";
 }

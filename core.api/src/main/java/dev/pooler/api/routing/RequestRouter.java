@@ -30,6 +30,9 @@ public interface RequestRouter {
     /** The strategy in use now (the configured one, or the fallback while it is absent). */
     String activeStrategy();
 
+    /** The load-balancing configuration in force (strategy, rebalance interval, sharing switch, migration threshold). */
+    LoadBalancingSettings loadBalancing();
+
     /** The strategy named by configuration. */
     String configuredStrategy();
 

@@ -72,7 +72,7 @@ public final class ChildFelixMain {
         Hashtable<String, Object> config = new Hashtable<>();
         config.put("pool.id", "child_felix");
         config.put("size", size);
-        config.put("adapter", "bench");
+        config.put("adapter", "bench,testing");
         confType.getMethod("update", Dictionary.class).invoke(conf, config);
 
         ServiceReference<?> poolRef = await(bc, "dev.pooler.api.Pool", "(pooler.pool.id=child_felix)");

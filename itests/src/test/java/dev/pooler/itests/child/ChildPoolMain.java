@@ -4,6 +4,7 @@ import dev.pooler.api.PoolConfig;
 import dev.pooler.api.Request;
 import dev.pooler.api.WorkerSpec;
 import dev.pooler.core.impl.events.EventSink;
+import dev.pooler.core.impl.pool.PoolRuntime;
 import dev.pooler.core.impl.pool.PythonPool;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +28,8 @@ public final class ChildPoolMain {
         String python = args[1];
         int size = Integer.parseInt(args[2]);
         PoolConfig config = PoolConfig.builder().poolId("child").size(size)
-                .workerSpec(WorkerSpec.defaults().withPython(python).withAdapter("bench")).build();
-        PythonPool pool = new PythonPool(config, runtime, Executors.newScheduledThreadPool(2), EventSink.NONE);
+                .workerSpec(WorkerSpec.defaults().withPython(python).withAdapter("bench,testing")).build();
+        PythonPool pool = new PythonPool(config, PoolRuntime.create(runtime, Executors.newScheduledThreadPool(2), EventSink.NONE));
         pool.start();
         if (!pool.awaitReady(Duration.ofSeconds(60))) {
             System.out.println("FAILED the workers did not start: " + pool.failure() + " " + pool.workers());

@@ -5,7 +5,7 @@ import dev.pooler.api.PoolStats;
 /**
  * A pool's health as the console shows it: a status word and a line saying why.
  *
- * @param status      {@code healthy}, {@code degraded}, {@code starting}, {@code down}
+ * @param status      {@code healthy}, {@code degraded}, {@code starting}, {@code recovering}, {@code down}
  * @param detail      a short explanation
  * @param successRate answered with a result over answered, 0..1 (1 when nothing was answered yet)
  */
@@ -18,7 +18,8 @@ public record PoolHealth(String status, String detail, double successRate) {
         // Own workers alive: those serving it, minus borrowed ones, plus its own lent elsewhere.
         int own = s.workers() - s.borrowed() + s.lent();
         return switch (s.state()) {
-            case FAILED -> new PoolHealth("down", "workers crashed past the restart limit", success);
+            case FAILED -> new PoolHealth("down", "workers crashed in a loop past the restart limit; it probes again by itself", success);
+            case RECOVERING -> new PoolHealth("recovering", "probing with one worker after a failure", success);
             case STOPPING, STOPPED -> new PoolHealth("down", "stopped", success);
             case STARTING -> new PoolHealth("starting", own + " of " + size + " workers up", success);
             case RUNNING -> own < size

@@ -268,28 +268,17 @@ public class PoolerAdmin {
     }
 
     /**
-     * Runs a request: through the router when one is present (it honours {@link Request#pool()}), else on
-     * the named pool, else on the registry's best pool for the command. The stage always completes.
+     * Runs a request through the router (which honours {@link Request#pool()} and chooses pools by the one
+     * rule). The stage always completes; without a router it fails with {@code SHUTTING_DOWN}.
      */
     public CompletionStage<Response> execute(Request request) {
+        RequestRouter r = router;
+        if (r == null) {
+            return CompletableFuture.failedFuture(new PoolerException(ErrorKind.SHUTTING_DOWN,
+                    "the request router (dev.pooler.core.impl) is not running"));
+        }
         try {
-            RequestRouter r = router;
-            if (r != null) {
-                return r.route(request);
-            }
-            PoolRegistry reg = registry;
-            if (reg == null) {
-                throw new PoolerException(ErrorKind.SHUTTING_DOWN, "the pool registry (dev.pooler.core.impl) is not running");
-            }
-            Pool pool;
-            if (request.pool() != null) {
-                pool = reg.pool(request.pool()).orElseThrow(() -> new PoolerException(ErrorKind.NO_CAPABLE_POOL,
-                        "no pool named '" + request.pool() + "'; pools: " + reg.pools().stream().map(Pool::id).toList()));
-            } else {
-                pool = reg.optimalPool(request.command(), Map.of()).orElseThrow(() -> new PoolerException(
-                        ErrorKind.NO_CAPABLE_POOL, "no running pool serves '" + request.command() + "'"));
-            }
-            return pool.execute(request);
+            return r.route(request);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(PoolerException.of(e));
         }

@@ -54,9 +54,7 @@ public class ApiContext extends ServletContextHelper {
             JsonReplies.write(response, HttpServletResponse.SC_UNAUTHORIZED, JsonReplies.error("UNAUTHORIZED", refusal.get()));
             return false;
         }
-        Optional<String> crossOrigin = SameOrigin.violation(request.getMethod(), request.getHeader("Origin"),
-                request.getHeader("Referer"), request.getHeader("Sec-Fetch-Site"), request.getHeader("Host"),
-                request.getScheme());
+        Optional<String> crossOrigin = SameOrigin.violation(request);
         if (crossOrigin.isPresent()) {
             JsonReplies.write(response, HttpServletResponse.SC_FORBIDDEN, JsonReplies.error("FORBIDDEN", crossOrigin.get()));
             return false;

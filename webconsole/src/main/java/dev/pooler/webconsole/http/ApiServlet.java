@@ -1,21 +1,24 @@
 package dev.pooler.webconsole.http;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.pooler.api.ErrorKind;
 import dev.pooler.api.Pool;
 import dev.pooler.api.PoolerException;
-import dev.pooler.api.Request;
 import dev.pooler.webconsole.admin.ConsoleModel;
 import dev.pooler.webconsole.admin.PoolerAdmin;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -87,66 +90,187 @@ public class ApiServlet extends HttpServlet {
             notFound(resp, path);
             return;
         }
-        Request request;
+        Refusal refusal = contentTypeProblem(req.getContentType())
+                .map(problem -> new Refusal(400, JsonReplies.error(ErrorKind.BAD_REQUEST.name(), problem))).orElse(null);
+        BoundedBody body = null;
         try {
-            request = readExecute(req);
+            body = new BoundedBody(req.getContentLengthLong(), bodyLimit);
         } catch (BoundedBody.TooLargeException e) {
-            JsonReplies.write(resp, 413, JsonReplies.error("PAYLOAD_TOO_LARGE", e.getMessage()));
-            return;
-        } catch (PoolerException e) {
-            JsonReplies.write(resp, ErrorStatus.of(e), JsonReplies.error(e));
+            refusal = new Refusal(413, JsonReplies.error("PAYLOAD_TOO_LARGE", e.getMessage()));
+        }
+        if (refusal != null && (req.getContentLengthLong() > drainLimit() || "100-continue".equalsIgnoreCase(req.getHeader("Expect")))) {
+            // none of the body is on its way yet (100-continue), or more than is worth reading: refused at once
+            resp.setHeader("Connection", "close");
+            JsonReplies.write(resp, refusal.status(), refusal.body());
             return;
         }
-        AsyncContext async = req.startAsync();
-        async.setTimeout(ASYNC_TIMEOUT_MS);
-        AtomicBoolean answered = new AtomicBoolean();
-        async.addListener(new AsyncListener() {
-            @Override public void onTimeout(AsyncEvent event) throws IOException {
-                if (answered.compareAndSet(false, true)) {
-                    reply((HttpServletResponse) event.getAsyncContext().getResponse(),
-                            new PoolerException(ErrorKind.TIMEOUT, "no answer within " + ASYNC_TIMEOUT_MS + " ms"));
-                    event.getAsyncContext().complete();
+        new Exchange(req.startAsync(), body, refusal).begin();
+    }
+
+    /**
+     * A refused body is still read (and dropped) up to this many bytes: a client that is still sending when the refusal
+     * comes would otherwise have its connection reset, and lose the refusal with it.
+     */
+    long drainLimit() {
+        return 4L * bodyLimit;
+    }
+
+    /** An answer known before the body is read; the body is then read only to be dropped. */
+    private record Refusal(int status, JsonElement body) {
+    }
+
+    /** Empty when the Content-Type says JSON (in UTF-8, the only charset JSON has), else what is wrong with it. */
+    static Optional<String> contentTypeProblem(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return Optional.of("Content-Type must be application/json, was none");
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+            return Optional.of("Content-Type must be application/json, was " + clip(contentType));
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] param = parts[i].split("=", 2);
+            if (param.length == 2 && param[0].strip().equalsIgnoreCase("charset")) {
+                String charset = param[1].strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    return Optional.of("Content-Type: the charset of JSON is UTF-8, was " + clip(charset));
                 }
             }
-            @Override public void onComplete(AsyncEvent event) { }
-            @Override public void onError(AsyncEvent event) { answered.set(true); }
-            @Override public void onStartAsync(AsyncEvent event) { }
-        });
-        admin.execute(request).whenComplete((response, error) -> {
-            if (!answered.compareAndSet(false, true)) {
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One execute call from its first body byte to its reply. The body is read without blocking (a slow sender holds
+     * only its connection), and the call is answered exactly once: by its result or error, by the async timeout, or
+     * not at all when the client is gone.
+     */
+    private final class Exchange implements ReadListener, AsyncListener {
+        private final AsyncContext async;
+        private final BoundedBody body;
+        private final ServletInputStream in;
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private final byte[] buffer = new byte[8192];
+        /** Used by the container's read callbacks only, one at a time. */
+        private Refusal refusal;
+        private long received;
+
+        /** @param body null when refused already (a declared length over the limit) */
+        Exchange(AsyncContext async, BoundedBody body, Refusal refusal) throws IOException {
+            this.async = async;
+            this.body = body;
+            this.refusal = refusal;
+            this.in = async.getRequest().getInputStream();
+        }
+
+        void begin() {
+            async.setTimeout(ASYNC_TIMEOUT_MS);
+            async.addListener(this);
+            in.setReadListener(this);
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (!answered.get() && in.isReady()) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return;
+                }
+                received += n;
+                if (refusal == null) {
+                    try {
+                        body.append(buffer, 0, n);
+                    } catch (BoundedBody.TooLargeException e) {
+                        refusal = new Refusal(413, JsonReplies.error("PAYLOAD_TOO_LARGE", e.getMessage()));
+                    }
+                }
+                if (refusal != null && received > drainLimit()) {
+                    if (answered.compareAndSet(false, true)) {
+                        // The rest stays unread, so the container closes the connection after the reply; said here,
+                        // as the reply is committed before the container could add it, a client does not reuse it.
+                        ((HttpServletResponse) async.getResponse()).setHeader("Connection", "close");
+                        JsonReplies.send(async, refusal.status(), refusal.body());
+                    }
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (answered.get()) {
+                return;
+            }
+            if (refusal != null) {
+                answer(refusal.status(), refusal.body());
                 return;
             }
             try {
-                HttpServletResponse r = (HttpServletResponse) async.getResponse();
-                if (error == null) {
-                    JsonReplies.write(r, 200, JsonReplies.result(response));
-                } else {
-                    reply(r, PoolerException.of(error));
-                }
-            } catch (IOException | RuntimeException e) {
-                // the client went away: nothing left to tell it
-            } finally {
-                async.complete();
+                admin.execute(ExecuteCall.parse(body.text())).whenComplete((response, error) -> {
+                    if (error == null) {
+                        answer(200, JsonReplies.result(response));
+                    } else {
+                        answer(PoolerException.of(error));
+                    }
+                });
+            } catch (RuntimeException e) {
+                answer(PoolerException.of(e));
             }
-        });
-    }
-
-    private Request readExecute(HttpServletRequest req) throws IOException {
-        String type = req.getContentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new PoolerException(ErrorKind.BAD_REQUEST, "Content-Type must be application/json, was " + type);
         }
-        String body = BoundedBody.read(req.getInputStream(), req.getContentLengthLong(), bodyLimit);
-        return ExecuteCall.parse(body);
-    }
 
-    private static void reply(HttpServletResponse resp, PoolerException e) throws IOException {
-        JsonReplies.write(resp, ErrorStatus.of(e), JsonReplies.error(e));
+        /** Reading the body failed: the client is gone or stopped sending; if it still listens, it learns why. */
+        @Override
+        public void onError(Throwable t) {
+            answer(new PoolerException(ErrorKind.BAD_REQUEST, "the body could not be read: " + t));
+        }
+
+        /** On the container's timeout thread, the only one that may complete the exchange now. */
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            if (answered.compareAndSet(false, true)) {
+                try {
+                    PoolerException e = new PoolerException(ErrorKind.TIMEOUT, "no answer within " + ASYNC_TIMEOUT_MS + " ms");
+                    JsonReplies.write((HttpServletResponse) async.getResponse(), ErrorStatus.of(e), JsonReplies.error(e));
+                } catch (IOException | RuntimeException e) {
+                    // the client went away: nothing left to tell it
+                }
+            }
+            JsonReplies.completeQuietly(async); // also ends a reply still waiting, after all this time, for its reader
+        }
+
+        /** The connection failed: no answer can reach the client any more. */
+        @Override
+        public void onError(AsyncEvent event) {
+            answered.set(true);
+            JsonReplies.completeQuietly(async);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+
+        private void answer(PoolerException e) {
+            answer(ErrorStatus.of(e), JsonReplies.error(e));
+        }
+
+        private void answer(int status, JsonElement reply) {
+            if (answered.compareAndSet(false, true)) {
+                JsonReplies.send(async, status, reply);
+            }
+        }
     }
 
     private static void notFound(HttpServletResponse resp, String path) throws IOException {
         JsonReplies.write(resp, 404, JsonReplies.error("NOT_FOUND",
                 "no such endpoint: /pooler/api" + path + " (there are POST /pooler/api/execute and GET /pooler/api/pools)"));
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 100 ? s : s.substring(0, 100) + "…";
     }
 
     private static String path(HttpServletRequest req) {

@@ -1,25 +1,39 @@
 package dev.pooler.webconsole.http;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.pooler.api.ErrorKind;
 import dev.pooler.api.InvalidConfigException;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.RequestPriority;
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The body of {@code POST /pooler/api/execute}:
  * {@code {"command": "...", "args": {...}?, "session": "..."?, "pool": "..."?, "strategy": "..."?, "priority": "high|normal|low"?}}.
- * Anything else is refused with a {@code BAD_REQUEST} that names the field.
+ * Anything else is refused with a {@code BAD_REQUEST} that names the field or the problem.
+ *
+ * <p>The body is read as strict JSON (RFC 8259) and must reach the Python worker unchanged, so what JSON allows but
+ * the worker could not take back as sent is refused too: nesting deeper than {@value #MAX_DEPTH} levels, numbers
+ * longer than {@value #MAX_NUMBER_CHARS} characters or beyond a 64-bit float, unpaired surrogates, duplicate keys.
  */
 public final class ExecuteCall {
 
     static final Set<String> FIELDS = Set.of("command", "args", "session", "pool", "strategy", "priority");
+    /** Objects and arrays inside one another, the body's own object included. */
+    static final int MAX_DEPTH = 128;
+    /** Python reads longer integers only up to 4300 digits, and Gson not at all past 1024 characters. */
+    static final int MAX_NUMBER_CHARS = 1000;
+    /** User text quoted back in a message is cut to this many characters. */
+    static final int QUOTE_CHARS = 60;
 
     private ExecuteCall() {
     }
@@ -29,19 +43,14 @@ public final class ExecuteCall {
         if (body == null || body.isBlank()) {
             throw bad("the body is empty; expected a JSON object such as {\"command\":\"echo\",\"args\":{}}");
         }
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(body);
-        } catch (JsonParseException e) {
-            throw bad("the body is not valid JSON: " + rootMessage(e));
-        }
+        JsonElement root = new StrictJson(body).read();
         if (!root.isJsonObject()) {
             throw bad("the body must be a JSON object, not " + kind(root));
         }
         JsonObject o = root.getAsJsonObject();
         for (Map.Entry<String, JsonElement> e : o.entrySet()) {
             if (!FIELDS.contains(e.getKey())) {
-                throw bad("unknown field '" + e.getKey() + "'; the fields are " + FIELDS.stream().sorted().toList());
+                throw bad("unknown field '" + quote(e.getKey()) + "'; the fields are " + FIELDS.stream().sorted().toList());
             }
         }
         String command = string(o, "command", true);
@@ -94,15 +103,15 @@ public final class ExecuteCall {
         return e.getAsJsonPrimitive().isNumber() ? "a number" : e.getAsJsonPrimitive().isBoolean() ? "a boolean" : "a string";
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null) {
-            c = c.getCause();
+    static String quote(String s) {
+        if (s.length() <= QUOTE_CHARS) {
+            return s;
         }
-        return String.valueOf(c.getMessage());
+        int end = Character.isHighSurrogate(s.charAt(QUOTE_CHARS - 1)) ? QUOTE_CHARS - 1 : QUOTE_CHARS;
+        return s.substring(0, end) + "… (" + s.length() + " characters)";
     }
 
-    private static PoolerException bad(String message) {
+    static PoolerException bad(String message) {
         return new PoolerException(ErrorKind.BAD_REQUEST, message);
     }
 }

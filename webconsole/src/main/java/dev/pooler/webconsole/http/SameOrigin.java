@@ -1,5 +1,6 @@
 package dev.pooler.webconsole.http;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,6 +23,12 @@ public final class SameOrigin {
     /** Whether the method changes state and so needs the check. */
     public static boolean changesState(String method) {
         return !SAFE_METHODS.contains(method.toUpperCase(Locale.ROOT));
+    }
+
+    /** Why the request must be refused, or empty when it may proceed. */
+    public static Optional<String> violation(HttpServletRequest request) {
+        return violation(request.getMethod(), request.getHeader("Origin"), request.getHeader("Referer"),
+                request.getHeader("Sec-Fetch-Site"), request.getHeader("Host"), request.getScheme());
     }
 
     /**

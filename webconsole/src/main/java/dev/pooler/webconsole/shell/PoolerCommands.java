@@ -148,7 +148,18 @@ public class PoolerCommands {
         try {
             Request request = Request.builder(command).args(args).pool(emptyToNull(pool)).session(emptyToNull(session))
                     .strategy(emptyToNull(strategy)).build();
-            Response r = admin.execute(request).toCompletableFuture().join();
+            long waitMs = answerWithinMs(pool);
+            Response r;
+            try {
+                r = admin.execute(request).toCompletableFuture().get(waitMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return "TIMEOUT: no answer within " + waitMs + " ms (the request timeout); the pool answers it, but not here";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new CompletionException(e.getCause());
+            }
             return new GsonBuilder().setPrettyPrinting().create().toJson(r.result())
                     + String.format(Locale.ROOT, "%n(pool %s, worker %s, %.2f ms%s)", r.poolId(), r.workerId(),
                     r.latencyNanos() / 1e6, admin.router().isPresent() ? ", routed" : "");
@@ -156,6 +167,14 @@ public class PoolerCommands {
             PoolerException pe = PoolerException.of(e);
             return pe.kind() + ": " + pe.getMessage();
         }
+    }
+
+    /** The longest a command waits: the request timeout of the named pool (or of any pool), and a moment for the reply. */
+    private long answerWithinMs(String pool) {
+        long ms = admin.pools().stream().filter(p -> pool.isEmpty() || p.id().equals(pool))
+                .mapToLong(p -> p.config().resourceLimits().requestTimeout().toMillis()).max()
+                .orElse(dev.pooler.api.ResourceLimits.DEFAULT_REQUEST_TIMEOUT_MS);
+        return ms + 2_000;
     }
 
     @Descriptor("shows the active strategy, the configured one and every strategy present")

@@ -91,7 +91,7 @@ class ConsoleModelTest {
     @Test
     void aLentWorkerNamesItsBorrower() {
         JsonObject w = ConsoleModel.worker("general_pool",
-                new WorkerInfo("general_pool-w3", 7, WorkerState.LENT, 12, -1, "general_pool", "embedding_pool", 0));
+                new WorkerInfo("general_pool-w3", 7, WorkerState.IDLE, 12, -1, "general_pool", "embedding_pool", 0));
         assertEquals("embedding_pool", w.get("lentTo").getAsString());
         assertEquals("general_pool", w.get("owner").getAsString());
         assertEquals(-1, w.get("rssKb").getAsLong());

@@ -33,16 +33,14 @@ class PoolerAdminTest {
     }
 
     @Test
-    void withoutARouterRunsOnTheNamedOrTheBestPool() {
+    void withoutARouterNothingChoosesAPoolBehindItsBack() {
         var a = Fakes.pool("a", PoolType.GENERAL, 1, null, Fakes.stats("a", 1, 0, 0, 0, 0));
-        var b = Fakes.pool("b", PoolType.GENERAL, 1, null, Fakes.stats("b", 1, 0, 0, 0, 0));
-        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), Fakes.registry(List.of(a, b), false), null, null, null);
-
-        assertEquals("b", admin.execute(Request.builder("echo").pool("b").build()).toCompletableFuture().join().poolId());
-        assertEquals("a", admin.execute(Request.of("echo")).toCompletableFuture().join().poolId());
+        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), Fakes.registry(List.of(a), false), null, null, null);
+        // Pools are chosen by one rule, the router's: without it a request fails typed, even naming a pool.
         CompletionException e = assertThrows(CompletionException.class,
-                () -> admin.execute(Request.builder("echo").pool("zzz").build()).toCompletableFuture().join());
-        assertEquals(ErrorKind.NO_CAPABLE_POOL, PoolerException.of(e).kind());
+                () -> admin.execute(Request.builder("echo").pool("a").build()).toCompletableFuture().join());
+        assertEquals(ErrorKind.SHUTTING_DOWN, PoolerException.of(e).kind());
+        assertTrue(PoolerException.of(e).getMessage().contains("router"), e.getMessage());
     }
 
     @Test

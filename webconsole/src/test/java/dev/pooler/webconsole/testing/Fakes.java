@@ -89,6 +89,9 @@ public final class Fakes {
         @Override public CompletionStage<Response> route(Request request) { routed.add(request); return behaviour.apply(request); }
         @Override public String activeStrategy() { return active; }
         @Override public String configuredStrategy() { return active; }
+        @Override public dev.pooler.api.routing.LoadBalancingSettings loadBalancing() {
+            return new dev.pooler.api.routing.LoadBalancingSettings(active, 30_000, true, 0.7);
+        }
         @Override public Set<String> availableStrategies() { return available; }
         @Override public String capabilityOf(String command) { return command; }
         @Override public List<RoutingDecision> recentDecisions(int max) { return decisions.stream().limit(max).toList(); }

@@ -54,21 +54,23 @@ public final class PoolConfigParser {
         if (!id.isEmpty()) {
             b.poolId(id);
         }
-        b.poolType(PoolType.parse("pool.type", string(props, "pool.type", "general")));
+        b.poolType(PoolType.parse("pool.type", string(props, "pool.type", PoolConfig.DEFAULT_POOL_TYPE)));
         b.size(integer(props, "size", PoolConfig.DEFAULT_SIZE));
-        b.priority(Priority.parse("priority", string(props, "priority", "medium")));
-        b.sharingPolicy(SharingPolicy.parse("sharing.policy", string(props, "sharing.policy", "overflow")));
+        b.priority(Priority.parse("priority", string(props, "priority", PoolConfig.DEFAULT_PRIORITY)));
+        b.sharingPolicy(SharingPolicy.parse("sharing.policy", string(props, "sharing.policy", PoolConfig.DEFAULT_SHARING_POLICY)));
         b.specialization(string(props, "specialization", ""));
         b.capabilities(list(props, "capabilities", List.of(PoolConfig.ALL)));
         b.geographicZone(string(props, "geographic.zone", PoolConfig.DEFAULT_ZONE));
         b.affinityRules(pairs(props, "affinity.rules"));
         b.resourceLimits(new ResourceLimits(
                 integer(props, "max.queue", ResourceLimits.DEFAULT_MAX_QUEUE),
-                positiveMillis(props, "request.timeout.ms", ResourceLimits.DEFAULT_REQUEST_TIMEOUT.toMillis()),
+                positiveMillis(props, "request.timeout.ms", ResourceLimits.DEFAULT_REQUEST_TIMEOUT_MS),
                 longValue(props, "max.memory.mb", ResourceLimits.DEFAULT_MAX_MEMORY_MB),
                 longValue(props, "max.requests.per.worker", ResourceLimits.DEFAULT_MAX_REQUESTS_PER_WORKER),
                 integer(props, "max.restarts", ResourceLimits.DEFAULT_MAX_RESTARTS),
-                Duration.ofSeconds(positive(props, "restart.window.s", ResourceLimits.DEFAULT_RESTART_WINDOW.toSeconds()))));
+                Duration.ofSeconds(positive(props, "restart.window.s", ResourceLimits.DEFAULT_RESTART_WINDOW_S)),
+                integer(props, "max.reply.bytes", ResourceLimits.DEFAULT_MAX_REPLY_BYTES),
+                integer(props, "max.log.line.bytes", ResourceLimits.DEFAULT_MAX_LOG_LINE_BYTES)));
         Map<String, String> env = pairs(props, "env");
         List<String> pythonPath = list(props, "python.path", List.of());
         if (!pythonPath.isEmpty()) {
@@ -78,7 +80,7 @@ public final class PoolConfigParser {
         String python = string(props, "python", "");
         b.workerSpec(new WorkerSpec(python.isEmpty() ? defaultPython : python,
                 string(props, "adapter", WorkerSpec.DEFAULT_ADAPTER), env,
-                positiveMillis(props, "start.timeout.ms", WorkerSpec.DEFAULT_START_TIMEOUT.toMillis())));
+                positiveMillis(props, "start.timeout.ms", WorkerSpec.DEFAULT_START_TIMEOUT_MS)));
         return b.build();
     }
 

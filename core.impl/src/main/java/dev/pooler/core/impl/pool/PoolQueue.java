@@ -35,12 +35,6 @@ final class PoolQueue {
         size++;
     }
 
-    /** Puts a request back at the head of its level (a retry after a crash keeps its place). */
-    void addFirst(PendingRequest p) {
-        levels[p.request.priority().ordinal()].addFirst(p);
-        size++;
-    }
-
     PendingRequest poll() {
         if (size == 0) {
             return null;
@@ -60,6 +54,25 @@ final class PoolQueue {
         current[best] -= total;
         size--;
         return levels[best].pollFirst();
+    }
+
+    /** Removes and returns the requests whose deadline has passed. */
+    List<PendingRequest> removeExpired(long nowNanos) {
+        if (size == 0) {
+            return List.of();
+        }
+        List<PendingRequest> out = new ArrayList<>();
+        for (ArrayDeque<PendingRequest> level : levels) {
+            level.removeIf(p -> {
+                if (nowNanos - p.deadlineNanos >= 0) {
+                    out.add(p);
+                    return true;
+                }
+                return false;
+            });
+        }
+        size -= out.size();
+        return out;
     }
 
     /** Removes and returns everything waiting. */

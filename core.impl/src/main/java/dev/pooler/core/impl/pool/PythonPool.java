@@ -1,8 +1,6 @@
 package dev.pooler.core.impl.pool;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
 import dev.pooler.api.ErrorKind;
 import dev.pooler.api.Pool;
 import dev.pooler.api.PoolConfig;
@@ -11,85 +9,94 @@ import dev.pooler.api.PoolStats;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
+import dev.pooler.api.WorkerExchange;
 import dev.pooler.api.WorkerInfo;
 import dev.pooler.api.WorkerState;
 import dev.pooler.api.events.PoolerEvents;
-import dev.pooler.core.impl.events.EventSink;
 import dev.pooler.core.impl.worker.WorkerProcess;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A pool of Python worker processes: a bounded priority queue in front of N workers, each running one
- * request at a time. Supervises its workers: per-request timeouts, crash replacement with backoff and a
- * restart-intensity limit, memory and request-count recycling, heartbeats, live resizing, graceful stop.
+ * A pool of Python worker processes: the {@link Pool} a caller sees, and the host of the workers that
+ * serve it. Its jobs are handed to one class each:
+ * <ul>
+ * <li>{@link Dispatcher} — admission (the bounded priority queue) and dispatch to idle workers;</li>
+ * <li>{@link Worker} — one worker's lifecycle (its state machine, owner and serving pool);</li>
+ * <li>{@link RestartPolicy} — crash loop vs. killed workers, backoff, FAILED and the half-open probe;</li>
+ * <li>{@link WorkerLauncher} — starting processes outside the lock, without orphans;</li>
+ * <li>{@link Supervisor} — deadlines, heartbeats, memory;</li>
+ * <li>{@link Transit} — a worker between pools ({@link WorkerExchange}).</li>
+ * </ul>
+ * This class holds the lock that guards them, applies sizing (one rule: {@link #ensureSizeLocked}),
+ * and turns what workers say into answers. Under the lock it only decides; pipe writes, kills, answers
+ * and events run after it is released ({@link Outbox}).
  */
-public final class PythonPool implements Pool {
+public final class PythonPool implements Pool, WorkerHost {
 
     private static final System.Logger LOG = System.getLogger(PythonPool.class.getName());
-    private static final long TICK_MS = 50;
-    private static final long MAX_BACKOFF_MS = 5_000;
-    private static final long PING_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final long PONG_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    static final Duration RETIRE_GRACE = Duration.ofSeconds(2);
 
     private final String poolId;
-    private final Path runtimeDir;
-    private final ScheduledExecutorService scheduler;
-    private final EventSink events;
+    private final PoolRuntime rt;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final AtomicLong wireIds = new AtomicLong();
-    private final AtomicLong workerSeq = new AtomicLong();
-    private final LatencyWindow latencies = new LatencyWindow();
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong timeouts = new AtomicLong();
-    private final AtomicLong crashes = new AtomicLong();
-    private final AtomicLong restarts = new AtomicLong();
-    private final AtomicLong sampleTicks = new AtomicLong();
+    private final PoolCounters counters;
+    private final Dispatcher dispatcher = new Dispatcher();
+    private final RestartPolicy restarts;
+    private final WorkerLauncher launcher;
+    private final Supervisor supervisor;
 
-    // Guarded by lock.
     private volatile PoolConfig config;
     private volatile PoolState state = PoolState.STARTING;
-    private final List<WorkerSlot> slots = new ArrayList<>();
-    private final ArrayDeque<WorkerSlot> idle = new ArrayDeque<>();
-    private final PoolQueue queue = new PoolQueue();
-    private final RestartIntensity intensity;
-    private int consecutiveCrashes;
+    // Guarded by lock.
+    /** Workers serving this pool now: its own (at home) and borrowed ones, in any state but in transit. */
+    private final List<Worker> members = new ArrayList<>();
+    /** Own workers serving another pool or in transit. */
+    private final Set<Worker> lentOut = new LinkedHashSet<>();
+    /** Graceful departures waiting for their worker's request to finish. */
+    private final Map<Worker, Departure> departures = new HashMap<>();
+    private int pendingReplacements;
     private String failure;
-    private long ticks;
-    private ScheduledFuture<?> watchdog;
+    private long retryAtNanos;
+    private long runningSinceNanos;
+    private ScheduledFuture<?> recovery;
 
-    public PythonPool(PoolConfig config, Path runtimeDir, ScheduledExecutorService scheduler, EventSink events) {
+    private record Departure(CompletableFuture<Transit> done) {
+    }
+
+    public PythonPool(PoolConfig config, PoolRuntime runtime) {
         this.config = config;
         this.poolId = config.poolId();
-        this.runtimeDir = runtimeDir;
-        this.scheduler = scheduler;
-        this.events = events;
-        this.intensity = new RestartIntensity(config.resourceLimits().maxRestarts(),
-                config.resourceLimits().restartWindow().toNanos());
+        this.rt = runtime;
+        this.counters = new PoolCounters(poolId);
+        this.restarts = new RestartPolicy(config.resourceLimits().maxRestarts(), config.resourceLimits().restartWindow().toNanos());
+        this.launcher = new WorkerLauncher(this, runtime.scheduler());
+        this.supervisor = new Supervisor(this, runtime.scheduler(), runtime.heartbeat().toMillis());
     }
 
     /** Launches all workers concurrently and starts supervising. Returns at once. */
     public void start() {
+        Outbox out = new Outbox();
         lock.lock();
         try {
-            ensureSizeLocked(false);
+            ensureSizeLocked(out);
         } finally {
             lock.unlock();
         }
-        watchdog = scheduler.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        out.run();
+        supervisor.start();
         LOG.log(System.Logger.Level.INFO, "pool {0} starting {1} workers ({2})", poolId, config.size(), config);
     }
 
@@ -98,8 +105,8 @@ public final class PythonPool implements Pool {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (readyCountLocked() < config.size() || state == PoolState.STARTING) {
-                if (state == PoolState.FAILED || state == PoolState.STOPPED) {
+            while (state != PoolState.RUNNING) {
+                if (state == PoolState.STOPPING || state == PoolState.STOPPED || state == PoolState.FAILED) {
                     return false;
                 }
                 long left = deadline - System.nanoTime();
@@ -129,299 +136,288 @@ public final class PythonPool implements Pool {
         return state;
     }
 
+    // --- admission ----------------------------------------------------------------------------------
+
     @Override
     public CompletionStage<Response> execute(Request request) {
-        long timeout = (request.timeout() != null ? request.timeout() : config.resourceLimits().requestTimeout()).toNanos();
-        PendingRequest p = new PendingRequest(request, timeout);
-        WorkerSlot slot = null;
-        PoolerException refusal = null;
+        PoolConfig c = config;
+        long timeout = (request.timeout() != null ? request.timeout() : c.resourceLimits().requestTimeout()).toNanos();
+        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers());
+        Worker w = null;
+        PoolerException refusal;
         lock.lock();
         try {
-            PoolState s = state;
-            if (s == PoolState.STOPPING || s == PoolState.STOPPED) {
-                refusal = new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " is stopping", poolId);
-            } else if (s == PoolState.FAILED) {
-                refusal = new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " has failed: " + failure, poolId);
-            } else if (queue.isEmpty() && (slot = idle.pollFirst()) != null) {
-                assignLocked(slot, p);
-            } else if (queue.size() >= config.resourceLimits().maxQueue()) {
-                refusal = new PoolerException(ErrorKind.POOL_OVERLOADED, "pool " + poolId + " is overloaded: "
-                        + queue.size() + " requests queued (max_queue " + config.resourceLimits().maxQueue() + ")", poolId);
-            } else {
-                queue.add(p);
+            refusal = refusalLocked();
+            if (refusal == null) {
+                w = dispatcher.idleWorkerFor(p);
+                if (w != null) {
+                    Dispatcher.assign(w, p);
+                } else if (!dispatcher.enqueue(p, c.resourceLimits().maxQueue())) {
+                    refusal = new PoolerException(ErrorKind.POOL_OVERLOADED, "pool " + poolId + " is overloaded: "
+                            + dispatcher.queued() + " requests queued (max_queue " + c.resourceLimits().maxQueue() + ")", poolId);
+                }
             }
         } finally {
             lock.unlock();
         }
         if (refusal != null) {
-            failed.incrementAndGet();
-            p.fail(refusal);
-        } else if (slot != null) {
-            send(slot, p);
+            p.fail(refusal, System.nanoTime());
+        } else if (w != null) {
+            send(w, p);
         }
         return p.future;
     }
 
-    private void assignLocked(WorkerSlot slot, PendingRequest p) {
-        slot.current = p;
-        slot.state = WorkerState.BUSY;
-        p.wireId = wireIds.incrementAndGet();
-        p.sentNanos = System.nanoTime();
+    private PoolerException refusalLocked() {
+        return switch (state) {
+            case STOPPING, STOPPED -> new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " is stopping", poolId);
+            case FAILED -> new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " has failed (" + failure
+                    + "); it probes again in " + Math.max(0, TimeUnit.NANOSECONDS.toMillis(retryAtNanos - System.nanoTime()))
+                    + " ms", poolId);
+            default -> null;
+        };
     }
 
-    private void send(WorkerSlot slot, PendingRequest p) {
-        // A failed write means the process is dying; its exit fails or retries the request.
-        slot.process.sendRequest(p.wireId, p.request.command(), p.request.args(), p.request.sessionId());
+    /** A failed write means the process is dying; its exit answers the request. */
+    private static void send(Worker w, PendingRequest p) {
+        Request r = p.request;
+        w.process.sendRequest(p.wireId, r.command(), r.argsJson(), r.sessionId());
     }
 
-    void onReady(WorkerSlot slot) {
+    // --- what workers say (on their reader threads) ---------------------------------------------------
+
+    @Override
+    public void onReady(Worker w) {
+        Outbox out = new Outbox();
         PendingRequest next = null;
-        boolean nowRunning = false;
+        boolean ready = false;
+        WorkerHost elsewhere = null;
         lock.lock();
         try {
-            if (slot.state != WorkerState.STARTING) {
-                return;
-            }
-            slot.state = WorkerState.IDLE;
-            next = takeNextLocked(slot);
-            if (state == PoolState.STARTING && readyCountLocked() >= config.size()) {
-                state = PoolState.RUNNING;
-                nowRunning = true;
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (next != null) {
-            send(slot, next);
-        }
-        events.post(PoolerEvents.WORKER_STARTED, Map.of(PoolerEvents.POOL_ID, poolId,
-                PoolerEvents.WORKER_ID, slot.process.id(), PoolerEvents.PID, slot.process.pid()));
-        if (nowRunning) {
-            LOG.log(System.Logger.Level.INFO, "pool {0} is running with {1} workers", poolId, config.size());
-        }
-    }
-
-    /** Gives an idle worker its next request, or parks it. Returns the request to send, if any. */
-    private PendingRequest takeNextLocked(WorkerSlot slot) {
-        if (slot.retiring()) {
-            retireNowLocked(slot);
-            return null;
-        }
-        PendingRequest next = queue.poll();
-        if (next != null) {
-            assignLocked(slot, next);
-            return next;
-        }
-        slot.state = WorkerState.IDLE;
-        idle.addFirst(slot); // LIFO keeps a warm worker warm
-        return null;
-    }
-
-    void onResult(WorkerSlot slot, long id, JsonElement result) {
-        long now = System.nanoTime();
-        PendingRequest done = release(slot, id);
-        if (done != null) {
-            succeed(slot, done, result, now);
-        }
-    }
-
-    void onReply(WorkerSlot slot, long id, JsonObject frame) {
-        long now = System.nanoTime();
-        PendingRequest done = release(slot, id);
-        if (done == null) {
-            return;
-        }
-        JsonElement ok = frame.get("ok");
-        if (ok != null && ok.isJsonPrimitive() && ok.getAsBoolean()) {
-            JsonElement result = frame.get("result");
-            succeed(slot, done, result == null ? JsonNull.INSTANCE : result, now);
-        } else {
-            fail(done, frame.get("error"), now);
-        }
-    }
-
-    /**
-     * The worker answered request {@code id}: frees the worker (it takes the next queued request, or
-     * retires, or idles) and returns the answered request, or {@code null} for a late answer to a
-     * request that already timed out.
-     */
-    private PendingRequest release(WorkerSlot slot, long id) {
-        PendingRequest done;
-        PendingRequest next = null;
-        lock.lock();
-        try {
-            done = slot.current;
-            if (done == null || done.wireId != id) {
-                return null;
-            }
-            slot.current = null;
-            slot.served++;
-            consecutiveCrashes = 0;
-            long maxRequests = config.resourceLimits().maxRequestsPerWorker();
-            if (maxRequests > 0 && slot.served >= maxRequests && !slot.retiring()) {
-                slot.retireReason = "served its maximum of " + maxRequests + " requests";
-            }
-            if (state == PoolState.RUNNING || state == PoolState.STARTING || state == PoolState.STOPPING) {
-                next = takeNextLocked(slot);
-            } else {
-                slot.state = WorkerState.IDLE;
-                idle.addFirst(slot);
-            }
-            if (state == PoolState.STOPPING) {
+            if (w.home != this) {
+                elsewhere = w.home;
+            } else if (w.state() == WorkerState.STARTING) {
+                ready = true;
+                w.readyAtNanos = System.nanoTime();
+                restarts.recordReady();
+                w.moveTo(WorkerState.IDLE);
+                next = freedLocked(w, out);
+                stateAfterReadyLocked(w, out);
                 changed.signalAll();
             }
         } finally {
             lock.unlock();
         }
+        if (elsewhere != null) {
+            elsewhere.onReady(w);
+            return;
+        }
+        out.run();
         if (next != null) {
-            send(slot, next);
+            send(w, next);
         }
-        return done;
-    }
-
-    private void succeed(WorkerSlot slot, PendingRequest p, JsonElement result, long now) {
-        long queued = p.sentNanos - p.enqueuedNanos;
-        long service = now - p.sentNanos;
-        latencies.record(queued + service, service);
-        completed.incrementAndGet();
-        p.succeed(new Response(poolId, slot.process.id(), result, queued, service));
-    }
-
-    private void fail(PendingRequest p, JsonElement err, long now) {
-        String type = "WORKER_ERROR";
-        String message = "the worker reported an error";
-        if (err != null && err.isJsonObject()) {
-            JsonObject e = err.getAsJsonObject();
-            if (e.has("type") && e.get("type").isJsonPrimitive()) {
-                type = e.get("type").getAsString();
-            }
-            if (e.has("message") && e.get("message").isJsonPrimitive()) {
-                message = e.get("message").getAsString();
-            }
+        if (ready) {
+            rt.events().post(PoolerEvents.WORKER_STARTED, Map.of(PoolerEvents.POOL_ID, poolId,
+                    PoolerEvents.WORKER_ID, w.id, PoolerEvents.PID, w.process.pid()));
         }
-        ErrorKind kind = "BAD_REQUEST".equals(type) ? ErrorKind.BAD_REQUEST : ErrorKind.WORKER_ERROR;
-        long service = now - p.sentNanos;
-        latencies.record(p.sentNanos - p.enqueuedNanos + service, service);
-        failed.incrementAndGet();
-        p.fail(new PoolerException(kind, message, poolId));
     }
 
-    void onExit(WorkerSlot slot, int exitCode, String reason) {
-        PendingRequest lost;
-        boolean crash;
-        boolean tripped = false;
-        PendingRequest retryNow = null;
-        WorkerSlot retrySlot = null;
-        List<PendingRequest> refused = List.of();
-        String failedBecause = null;
-        List<WorkerSlot> toKill = List.of();
+    @Override
+    public void onAnswer(Worker w, long id, JsonElement result, PoolerException error) {
+        long now = System.nanoTime();
+        Outbox out = new Outbox();
+        PendingRequest done = null;
+        PendingRequest next = null;
+        WorkerHost elsewhere = null;
         lock.lock();
         try {
-            slots.remove(slot);
-            idle.remove(slot);
-            slot.state = WorkerState.DEAD;
-            lost = slot.current;
-            slot.current = null;
-            crash = slot.expectedExit == null;
-            if (crash && state != PoolState.STOPPING && state != PoolState.STOPPED) {
-                crashes.incrementAndGet();
-                consecutiveCrashes++;
-                tripped = intensity.record(System.nanoTime());
-            }
-            if (lost != null && !lost.isAnswered() && lost.request.retryable() && !lost.retried
-                    && (state == PoolState.RUNNING || state == PoolState.STARTING)) {
-                lost.retried = true;
-                if ((retrySlot = idle.pollFirst()) != null) {
-                    assignLocked(retrySlot, lost);
-                    retryNow = lost;
-                } else {
-                    queue.addFirst(lost);
+            if (w.home != this) {
+                elsewhere = w.home;
+            } else {
+                PendingRequest p = w.current;
+                if (p != null && (id < 0 || p.wireId == id)) {
+                    done = p;
+                    w.current = null;
+                    w.served++;
+                    if (error == null) {
+                        restarts.recordServed();
+                    }
+                    long maxRequests = config.resourceLimits().maxRequestsPerWorker();
+                    if (maxRequests > 0 && w.served >= maxRequests && w.retireReason == null && w.owner == this) {
+                        w.retireReason = "served its maximum of " + maxRequests + " requests";
+                        ensureSizeLocked(out); // its replacement starts now
+                    }
+                    next = freedLocked(w, out);
                 }
-                lost = null;
             }
-            if (tripped) {
-                state = PoolState.FAILED;
-                failure = "more than " + config.resourceLimits().maxRestarts() + " worker restarts within "
-                        + config.resourceLimits().restartWindow().toSeconds() + " s (last: worker " + slot.process.id()
-                        + " " + reason + ")";
-                failedBecause = failure;
-                refused = queue.drain();
-                // Taken under the lock: a reconfigure right after must not lose its fresh workers.
-                toKill = new ArrayList<>(slots);
-                for (WorkerSlot s : toKill) {
-                    s.expectedExit = "the pool failed";
-                    s.replaceOnExit = false;
-                }
-            } else if (slot.replaceOnExit && (state == PoolState.RUNNING || state == PoolState.STARTING)) {
-                ensureSizeLocked(true);
-            }
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
-        if (retryNow != null) {
-            send(retrySlot, retryNow);
+        if (elsewhere != null) {
+            elsewhere.onAnswer(w, id, result, error);
+            return;
         }
-        if (lost != null) {
-            failed.incrementAndGet();
-            lost.fail(new PoolerException(ErrorKind.WORKER_CRASHED, "worker " + slot.process.id() + " (pid "
-                    + slot.process.pid() + ") of pool " + poolId + " died while running '" + lost.request.command()
-                    + "': " + reason + ", exit code " + exitCode, poolId));
+        if (done == null) {
+            LOG.log(System.Logger.Level.DEBUG, "pool {0}: {1} answered request {2}, which nobody waits for any more (dropped)",
+                    poolId, w, id);
+            return;
         }
-        if (crash && state != PoolState.STOPPED) {
-            LOG.log(System.Logger.Level.WARNING, "worker {0} (pid {1}) of pool {2} died: {3}, exit code {4}",
-                    slot.process.id(), slot.process.pid(), poolId, reason, exitCode);
-            events.post(PoolerEvents.WORKER_CRASHED, Map.of(PoolerEvents.POOL_ID, poolId,
-                    PoolerEvents.WORKER_ID, slot.process.id(), PoolerEvents.PID, slot.process.pid(),
-                    PoolerEvents.EXIT_CODE, exitCode, PoolerEvents.REASON, reason));
+        if (next != null) {
+            send(w, next); // first: the worker is busy again while the answer is delivered
         }
-        if (tripped) {
-            LOG.log(System.Logger.Level.ERROR, "pool {0} FAILED: {1}; it refuses work until its configuration is updated",
-                    poolId, failedBecause);
-            events.post(PoolerEvents.POOL_FAILED, Map.of(PoolerEvents.POOL_ID, poolId, PoolerEvents.REASON, failedBecause));
-            PoolerException e = new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " has failed: " + failedBecause, poolId);
-            for (PendingRequest p : refused) {
-                failed.incrementAndGet();
-                p.fail(e);
-            }
-            toKill.forEach(s -> s.process.kill());
+        out.run();
+        if (error == null) {
+            done.succeed(w.id, result, now);
+        } else {
+            done.fail(error, now);
         }
     }
 
-    /** Starts or retires workers until the live count matches the configured size. Lock held. */
-    private void ensureSizeLocked(boolean replacing) {
-        int live = 0;
-        for (WorkerSlot s : slots) {
-            if (!s.retiring()) {
+    @Override
+    public void onExit(Worker w, int exitCode, String reason) {
+        long now = System.nanoTime();
+        Outbox out = new Outbox();
+        PendingRequest lost;
+        boolean crash;
+        boolean borrowed;
+        WorkerHost elsewhere = null;
+        lock.lock();
+        try {
+            if (w.home != this) {
+                elsewhere = w.home;
+                lost = null;
+                crash = false;
+                borrowed = false;
+            } else {
+                members.remove(w);
+                dispatcher.removeIdle(w);
+                lost = w.current;
+                w.current = null;
+                w.moveTo(WorkerState.DEAD);
+                crash = w.exitReason == null && state != PoolState.STOPPING && state != PoolState.STOPPED;
+                borrowed = w.owner != this;
+                Departure d = departures.remove(w);
+                if (d != null) {
+                    out.add(() -> d.done().completeExceptionally(new PoolerException(ErrorKind.WORKER_CRASHED,
+                            w + " died while it drained: " + reason, poolId)));
+                }
+                if (!borrowed) {
+                    replaceLocked(w, crash, exitCode, now, reason, out);
+                }
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (elsewhere != null) {
+            elsewhere.onExit(w, exitCode, reason);
+            return;
+        }
+        out.run();
+        if (lost != null) {
+            lost.fail(new PoolerException(ErrorKind.WORKER_CRASHED, "worker " + w.id + " (pid " + w.process.pid()
+                    + ") of pool " + poolId + " died while running '" + lost.request.command() + "': " + reason
+                    + ", exit code " + exitCode, poolId), now);
+        }
+        if (crash) {
+            reportCrash(w, exitCode, reason);
+        }
+        if (borrowed) {
+            w.owner.onLentWorkerDied(w, crash, exitCode, reason);
+        }
+    }
+
+    void reportCrash(Worker w, int exitCode, String reason) {
+        LOG.log(System.Logger.Level.WARNING, "worker {0} (pid {1}) of pool {2} died: {3}, exit code {4}",
+                w.id, w.process.pid(), w.home instanceof PythonPool p ? p.id() : poolId, reason, exitCode);
+        rt.events().post(PoolerEvents.WORKER_CRASHED, Map.of(PoolerEvents.POOL_ID, poolId,
+                PoolerEvents.WORKER_ID, w.id, PoolerEvents.PID, w.process.pid(),
+                PoolerEvents.EXIT_CODE, exitCode, PoolerEvents.REASON, reason));
+    }
+
+    /** One of this pool's workers died while it served another pool (or in transit): the owner replaces it. */
+    void onLentWorkerDied(Worker w, boolean crash, int exitCode, String reason) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (lentOut.remove(w)) {
+                replaceLocked(w, crash && state != PoolState.STOPPING && state != PoolState.STOPPED, exitCode, System.nanoTime(),
+                        reason, out);
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+    }
+
+    /** An own worker is gone: count the crash against the restart intensity, fail the pool or replace it. */
+    private void replaceLocked(Worker w, boolean crash, int exitCode, long now, String reason, Outbox out) {
+        if (crash) {
+            counters.crashes.incrementAndGet();
+            boolean early = RestartPolicy.diedEarly(w, exitCode, now);
+            boolean tripped = restarts.recordCrash(early, now);
+            if (tripped || (early && state == PoolState.RECOVERING)) {
+                failLocked("more than " + config.resourceLimits().maxRestarts() + " workers died right after starting within "
+                        + config.resourceLimits().restartWindow().toSeconds() + " s (last: worker " + w.id + " " + reason + ")", out);
+                return;
+            }
+        }
+        pendingReplacements++;
+        ensureSizeLocked(out);
+    }
+
+    /** A worker holds no request now: it leaves (draining), retires, or takes the next request (returned). */
+    private PendingRequest freedLocked(Worker w, Outbox out) {
+        Departure d = departures.remove(w);
+        if (d != null) {
+            Transit t = new Transit(w, this, rt); // it holds no request now: nothing travels with it
+            if (leaveLocked(w, t)) {
+                out.add(() -> d.done().complete(t));
+                return null;
+            }
+            out.add(() -> d.done().completeExceptionally(new PoolerException(ErrorKind.WORKER_CRASHED,
+                    w + " died before it could move", poolId)));
+            return null; // its exit is on its way
+        }
+        if (w.retireReason != null) {
+            retireLocked(w, out);
+            return null;
+        }
+        return dispatcher.next(w);
+    }
+
+    // --- sizing ---------------------------------------------------------------------------------------
+
+    /**
+     * The one sizing rule: own workers that will go on serving (at home, starting, or lent out) number
+     * the configured size — one while a failed pool probes. Missing ones are launched; extra ones retire,
+     * idle ones first. Borrowed workers are never counted nor retired here.
+     */
+    private void ensureSizeLocked(Outbox out) {
+        if (state == PoolState.FAILED || state == PoolState.STOPPING || state == PoolState.STOPPED) {
+            return;
+        }
+        int want = state == PoolState.RECOVERING ? 1 : config.size();
+        int live = lentOut.size();
+        for (Worker m : members) {
+            if (m.owner == this && m.live()) {
                 live++;
             }
         }
-        int want = config.size();
-        while (live < want) {
-            launchLocked(replacing);
-            live++;
+        for (; live < want; live++) {
+            launchLocked(out);
         }
-        if (live > want) {
-            // Shrink: idle workers first, then busy ones after their current request.
-            for (WorkerSlot s : new ArrayList<>(idle)) {
+        pendingReplacements = 0; // replacements beyond the size are not owed
+        for (WorkerState shrinkFirst : new WorkerState[] {WorkerState.IDLE, WorkerState.STARTING, WorkerState.BUSY}) {
+            for (Worker m : new ArrayList<>(members)) {
                 if (live <= want) {
-                    break;
+                    return;
                 }
-                s.retireReason = "the pool was resized to " + want;
-                s.replaceOnExit = false;
-                retireNowLocked(s);
-                live--;
-            }
-            for (WorkerSlot s : slots) {
-                if (live <= want) {
-                    break;
-                }
-                if (!s.retiring()) {
-                    s.retireReason = "the pool was resized to " + want;
-                    s.replaceOnExit = false;
-                    if (s.state == WorkerState.STARTING) {
-                        retireNowLocked(s);
+                if (m.owner == this && m.live() && m.state() == shrinkFirst) {
+                    m.retireReason = "the pool was resized to " + want;
+                    if (shrinkFirst != WorkerState.BUSY) {
+                        retireLocked(m, out);
                     }
                     live--;
                 }
@@ -429,198 +425,445 @@ public final class PythonPool implements Pool {
         }
     }
 
-    /** Adds a worker; its process starts on the scheduler, outside the lock. {@code replacing}: it replaces one that left. */
-    private void launchLocked(boolean replacing) {
-        WorkerSlot slot = new WorkerSlot(this);
-        String workerId = poolId + "-w" + workerSeq.incrementAndGet();
-        slot.process = new WorkerProcess(workerId, poolId, config.workerSpec(), config.specialization(), runtimeDir, slot);
-        slots.add(slot);
-        long delayMs = consecutiveCrashes == 0 ? 0 : Math.min(MAX_BACKOFF_MS, 50L << Math.min(16, consecutiveCrashes - 1));
-        if (replacing) {
-            restarts.incrementAndGet();
+    private void launchLocked(Outbox out) {
+        PoolConfig c = config;
+        String workerId = poolId + "-w" + rt.workerIds().incrementAndGet();
+        Worker w = new Worker(this, workerId, c.workerSpec().adapter(), c.specialization());
+        w.process = new WorkerProcess(workerId, poolId, c.workerSpec(), c.specialization(), rt.runtimeDir(),
+                c.resourceLimits().maxReplyBytes(), c.resourceLimits().maxLogLineBytes(), w, rt.answers());
+        members.add(w);
+        if (pendingReplacements > 0) {
+            pendingReplacements--;
+            counters.restarts.incrementAndGet();
         }
-        Duration startTimeout = config.workerSpec().startTimeout();
-        Runnable launch = () -> {
-            lock.lock();
-            try {
-                if (slot.expectedExit != null || state == PoolState.FAILED || state == PoolState.STOPPING
-                        || state == PoolState.STOPPED) {
-                    slots.remove(slot); // the pool no longer wants this worker
-                    changed.signalAll();
-                    return;
-                }
-            } finally {
-                lock.unlock();
-            }
-            slot.process.start();
-            scheduler.schedule(() -> {
-                if (!slot.process.ready().isDone()) {
-                    LOG.log(System.Logger.Level.WARNING, "worker {0} of pool {1} was not ready within {2} ms; killing it",
-                            workerId, poolId, startTimeout.toMillis());
-                    slot.process.kill();
-                }
-            }, startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        };
-        scheduler.schedule(launch, delayMs, TimeUnit.MILLISECONDS);
+        long delay = restarts.launchDelayMillis();
+        Duration startTimeout = c.workerSpec().startTimeout();
+        out.add(() -> launcher.launch(w, delay, startTimeout));
     }
 
-    /** Ends an idle or starting worker now. Lock held. */
-    private void retireNowLocked(WorkerSlot slot) {
-        idle.remove(slot);
-        slot.state = WorkerState.RECYCLING;
-        slot.expectedExit = slot.retireReason;
-        LOG.log(System.Logger.Level.DEBUG, "retiring worker {0}: {1}", slot.process.id(), slot.retireReason);
-        slot.process.requestShutdown();
-        WorkerProcess p = slot.process;
-        scheduler.schedule(() -> {
-            if (p.isAlive()) {
-                p.kill();
-            }
-        }, 2, TimeUnit.SECONDS);
-        if (slot.replaceOnExit && (state == PoolState.RUNNING || state == PoolState.STARTING)) {
-            // The replacement starts now, so the pool stays at full size while the old worker exits.
-            slot.replaceOnExit = false;
-            launchLocked(true);
-        }
-    }
-
-    private void tick() {
-        try {
-            supervise();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "pool " + poolId + " supervision failed", e);
-        }
-    }
-
-    private void supervise() {
-        long now = System.nanoTime();
-        boolean sampleMemory;
-        List<PendingRequest> timedOut = new ArrayList<>();
-        List<WorkerSlot> toKill = new ArrayList<>();
-        List<WorkerSlot> toPing = new ArrayList<>();
-        sampleMemory = sampleTicks.incrementAndGet() % 20 == 0;
-        if (sampleMemory) {
-            // Reading /proc takes a few file reads per worker: done before taking the pool's lock.
-            List<WorkerSlot> sample;
-            lock.lock();
-            try {
-                sample = new ArrayList<>(slots);
-            } finally {
-                lock.unlock();
-            }
-            for (WorkerSlot s : sample) {
-                if (s.process.pid() > 0 && !s.process.hasExited()) {
-                    s.sampleResources(now);
-                }
-            }
-        }
+    /** Whether a worker about to be launched is still wanted; forgets it if not. */
+    boolean mayStart(Worker w) {
         lock.lock();
         try {
-            ticks++;
-            long maxRssKb = config.resourceLimits().maxMemoryMb() * 1024;
-            for (WorkerSlot s : new ArrayList<>(slots)) {
-                PendingRequest p = s.current;
-                if (p != null && now - p.sentNanos > p.timeoutNanos) {
-                    s.current = null;
-                    s.expectedExit = "its request timed out";
-                    timeouts.incrementAndGet();
-                    timedOut.add(p);
-                    toKill.add(s);
-                    continue;
+            if (w.exitReason == null && w.retireReason == null && w.home == this && state != PoolState.FAILED
+                    && state != PoolState.STOPPING && state != PoolState.STOPPED) {
+                return true;
+            }
+            if (members.remove(w)) {
+                w.moveTo(WorkerState.DEAD);
+                changed.signalAll();
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a worker whose process just started is still wanted (a stop or failure may have raced with it). */
+    boolean stillWanted(Worker w) {
+        lock.lock();
+        try {
+            return w.exitReason == null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a worker that holds no request: asked to shut down, killed if it has not within a grace period. */
+    private void retireLocked(Worker w, Outbox out) {
+        dispatcher.removeIdle(w);
+        w.moveTo(WorkerState.RETIRING);
+        w.exitReason = w.retireReason == null ? "retired" : w.retireReason;
+        LOG.log(System.Logger.Level.DEBUG, "retiring {0}: {1}", w, w.exitReason);
+        WorkerProcess p = w.process;
+        out.add(() -> {
+            p.requestShutdown();
+            rt.scheduler().schedule(() -> {
+                if (p.isAlive()) {
+                    p.kill();
                 }
-                if (sampleMemory && s.state != WorkerState.STARTING && s.state != WorkerState.DEAD) {
-                    long rss = s.rssKb;
-                    if (maxRssKb > 0 && rss > maxRssKb && !s.retiring()) {
-                        s.retireReason = "its memory (" + rss / 1024 + " MB) passed max_memory_mb " + maxRssKb / 1024;
-                        LOG.log(System.Logger.Level.INFO, "worker {0} of pool {1} will be recycled: {2}", s.process.id(), poolId, s.retireReason);
-                        if (s.state == WorkerState.IDLE) {
-                            retireNowLocked(s);
-                        }
-                    }
+            }, RETIRE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    // --- pool states ----------------------------------------------------------------------------------
+
+    private void stateAfterReadyLocked(Worker w, Outbox out) {
+        if (state == PoolState.RECOVERING) {
+            // Half-open: the probe must stay up a moment before the pool trusts workers again.
+            out.add(() -> rt.scheduler().schedule(() -> probeSurvived(w),
+                    TimeUnit.NANOSECONDS.toMillis(RestartPolicy.EARLY_DEATH_NANOS), TimeUnit.MILLISECONDS));
+        } else if (state == PoolState.STARTING && servingOwnLocked() >= config.size()) {
+            state = PoolState.RUNNING;
+            runningSinceNanos = System.nanoTime();
+            LOG.log(System.Logger.Level.INFO, "pool {0} is running with {1} workers", poolId, config.size());
+        }
+    }
+
+    private void probeSurvived(Worker probe) {
+        Outbox out = new Outbox();
+        boolean recovered = false;
+        lock.lock();
+        try {
+            if (state == PoolState.RECOVERING && probe.state() != WorkerState.DEAD) {
+                state = PoolState.STARTING;
+                restarts.reset();
+                ensureSizeLocked(out);
+                if (servingOwnLocked() >= config.size()) {
+                    state = PoolState.RUNNING;
+                    runningSinceNanos = System.nanoTime();
                 }
-                if (s.state == WorkerState.IDLE && ticks % (PING_EVERY_NANOS / TimeUnit.MILLISECONDS.toNanos(TICK_MS)) == 0) {
-                    if (s.process.unansweredPingNanos() > PONG_GRACE_NANOS) {
-                        s.expectedExit = null; // a hung idle worker counts as a crash
-                        toKill.add(s);
-                    } else {
-                        toPing.add(s);
-                    }
-                }
+                recovered = true;
+                changed.signalAll();
             }
         } finally {
             lock.unlock();
         }
-        for (WorkerSlot s : toKill) {
-            s.process.kill();
-        }
-        for (PendingRequest p : timedOut) {
-            failed.incrementAndGet();
-            p.fail(new PoolerException(ErrorKind.TIMEOUT, "'" + p.request.command() + "' ran longer than "
-                    + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms in pool " + poolId
-                    + "; its worker was killed and is being replaced", poolId));
-        }
-        for (WorkerSlot s : toPing) {
-            s.process.ping();
+        out.run();
+        if (recovered) {
+            LOG.log(System.Logger.Level.INFO, "pool {0} recovered: its probe worker is healthy; back to {1} workers", poolId, config.size());
+            rt.events().post(PoolerEvents.POOL_RECOVERED, Map.of(PoolerEvents.POOL_ID, poolId));
         }
     }
 
+    /** Own workers serving here or lent out, ready (not starting, not leaving). */
+    private int servingOwnLocked() {
+        int n = lentOut.size();
+        for (Worker m : members) {
+            if (m.owner == this && m.live() && m.state() != WorkerState.STARTING) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The pool gives up for a while: refuses its queue, ends its workers, and schedules its probe. */
+    private void failLocked(String why, Outbox out) {
+        state = PoolState.FAILED;
+        failure = why;
+        long delay = restarts.recoveryDelayMillis();
+        retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+        List<PendingRequest> refused = dispatcher.drain();
+        List<Worker> ending = new ArrayList<>(members);
+        for (Worker m : ending) {
+            m.exitReason = "the pool failed";
+        }
+        recovery = rt.scheduler().schedule(this::probe, delay, TimeUnit.MILLISECONDS);
+        PoolerException e = new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " has failed: " + why, poolId);
+        out.add(() -> {
+            LOG.log(System.Logger.Level.ERROR, "pool {0} FAILED: {1}; it probes again in {2} ms", poolId, why, delay);
+            rt.events().post(PoolerEvents.POOL_FAILED, Map.of(PoolerEvents.POOL_ID, poolId, PoolerEvents.REASON, why,
+                    PoolerEvents.RETRY_IN_MS, delay));
+            long now = System.nanoTime();
+            refused.forEach(p -> p.fail(e, now));
+            ending.forEach(m -> m.process.kill());
+        });
+    }
+
+    /** Half-open: a failed pool starts one probe worker. */
+    private void probe() {
+        Outbox out = new Outbox();
+        boolean probing = false;
+        lock.lock();
+        try {
+            if (state == PoolState.FAILED) {
+                state = PoolState.RECOVERING;
+                restarts.reset();
+                ensureSizeLocked(out);
+                probing = true;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+        if (probing) {
+            LOG.log(System.Logger.Level.INFO, "pool {0} is recovering: starting a probe worker", poolId);
+            rt.events().post(PoolerEvents.POOL_RECOVERING, Map.of(PoolerEvents.POOL_ID, poolId));
+        }
+    }
+
+    // --- supervision (called by the Supervisor) -------------------------------------------------------
+
+    List<Worker> membersSnapshot() {
+        lock.lock();
+        try {
+            return new ArrayList<>(members);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void supervise(long now, boolean sampled, boolean heartbeat) {
+        Outbox out = new Outbox();
+        List<PendingRequest> expired;
+        List<PendingRequest> timedOut = new ArrayList<>();
+        List<Worker> toKill = new ArrayList<>();
+        List<Worker> toPing = new ArrayList<>();
+        long heartbeatNanos = rt.heartbeat().toNanos();
+        lock.lock();
+        try {
+            expired = dispatcher.expired(now);
+            long maxRssKb = config.resourceLimits().maxMemoryMb() * 1024;
+            for (Worker m : new ArrayList<>(members)) {
+                PendingRequest p = m.current;
+                if (p != null && now - p.deadlineNanos >= 0) {
+                    m.current = null;
+                    m.exitReason = "its request timed out";
+                    timedOut.add(p);
+                    toKill.add(m);
+                    continue;
+                }
+                if (sampled && maxRssKb > 0 && m.rssKb > maxRssKb && m.live() && m.owner == this
+                        && m.state() != WorkerState.STARTING) {
+                    m.retireReason = "its memory (" + m.rssKb / 1024 + " MB) passed max_memory_mb " + maxRssKb / 1024;
+                    LOG.log(System.Logger.Level.INFO, "{0} of pool {1} will be recycled: {2}", m, poolId, m.retireReason);
+                    if (m.state() == WorkerState.IDLE) {
+                        retireLocked(m, out);
+                    }
+                    ensureSizeLocked(out);
+                }
+                if (heartbeat && m.state() == WorkerState.IDLE) {
+                    if (m.process.unansweredPingNanos() >= heartbeatNanos / 2) {
+                        LOG.log(System.Logger.Level.WARNING, "{0} of pool {1} did not answer a ping within {2} ms; killing it",
+                                m, poolId, TimeUnit.NANOSECONDS.toMillis(m.process.unansweredPingNanos()));
+                        toKill.add(m); // a hung idle worker counts as a crash
+                    } else {
+                        toPing.add(m);
+                    }
+                }
+            }
+            if (state == PoolState.RUNNING && now - runningSinceNanos > config.resourceLimits().restartWindow().toNanos()) {
+                restarts.recoveredForGood();
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+        toKill.forEach(m -> m.process.kill());
+        for (PendingRequest p : expired) {
+            p.fail(new PoolerException(ErrorKind.TIMEOUT, "'" + p.request.command() + "' waited in the queue of pool " + poolId
+                    + " longer than its timeout of " + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms", poolId, null, false), now);
+        }
+        for (PendingRequest p : timedOut) {
+            p.fail(new PoolerException(ErrorKind.TIMEOUT, "'" + p.request.command() + "' ran longer than its timeout of "
+                    + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms in pool " + poolId
+                    + "; its worker was killed and is being replaced", poolId), now);
+        }
+        Duration pingDeadline = rt.heartbeat().multipliedBy(4);
+        toPing.forEach(m -> m.process.ping(pingDeadline, rt.scheduler()));
+    }
+
+    // --- moving workers (WorkerExchange) --------------------------------------------------------------
+
+    /**
+     * Takes a worker out of this pool: now when it is idle or {@code IMMEDIATE} (its request travels
+     * with it), else once its request is answered.
+     */
+    public CompletableFuture<Transit> detach(String workerId, WorkerExchange.Mode mode) {
+        lock.lock();
+        try {
+            Worker w = null;
+            for (Worker m : members) {
+                if (m.id.equals(workerId)) {
+                    w = m;
+                }
+            }
+            if (w == null) {
+                return CompletableFuture.failedFuture(new PoolerException(ErrorKind.BAD_REQUEST,
+                        "pool " + poolId + " has no worker '" + workerId + "'", poolId));
+            }
+            if (state == PoolState.STOPPING || state == PoolState.STOPPED || state == PoolState.FAILED) {
+                return CompletableFuture.failedFuture(new PoolerException(ErrorKind.SHUTTING_DOWN,
+                        "pool " + poolId + " is " + state + ": its workers stay", poolId));
+            }
+            WorkerState s = w.state();
+            if (!w.live() || (s != WorkerState.IDLE && s != WorkerState.BUSY)) {
+                return CompletableFuture.failedFuture(new PoolerException(ErrorKind.BAD_REQUEST, "worker " + workerId
+                        + " cannot move now: it is " + (w.retireReason != null ? "retiring (" + w.retireReason + ")" : s), poolId));
+            }
+            if (s == WorkerState.IDLE || mode == WorkerExchange.Mode.IMMEDIATE) {
+                Transit t = new Transit(w, this, rt); // IMMEDIATE: the request it runs travels with it
+                dispatcher.removeIdle(w);
+                if (!leaveLocked(w, t)) {
+                    return CompletableFuture.failedFuture(new PoolerException(ErrorKind.WORKER_CRASHED,
+                            "worker " + workerId + " died before it could move", poolId));
+                }
+                return CompletableFuture.completedFuture(t);
+            }
+            w.moveTo(WorkerState.DRAINING);
+            CompletableFuture<Transit> done = new CompletableFuture<>();
+            departures.put(w, new Departure(done));
+            return done;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The worker leaves the pool for the transit (lock held). False if its process has already ended. */
+    private boolean leaveLocked(Worker w, Transit t) {
+        if (!w.rehome(t)) {
+            return false;
+        }
+        members.remove(w);
+        w.moveTo(WorkerState.IN_TRANSIT);
+        if (w.owner == this) {
+            lentOut.add(w);
+        }
+        changed.signalAll();
+        return true;
+    }
+
+    /** Gives up a graceful departure that has not happened yet: the worker serves here again. */
+    public boolean cancelDeparture(String workerId) {
+        Outbox out = new Outbox();
+        PendingRequest next = null;
+        Worker found = null;
+        lock.lock();
+        try {
+            for (Map.Entry<Worker, Departure> e : departures.entrySet()) {
+                if (e.getKey().id.equals(workerId)) {
+                    found = e.getKey();
+                }
+            }
+            if (found == null) {
+                return false;
+            }
+            departures.remove(found);
+            found.moveTo(WorkerState.BUSY);
+            if (found.current == null) {
+                next = freedLocked(found, out);
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+        if (next != null) {
+            send(found, next);
+        }
+        return true;
+    }
+
+    /** Takes in a worker from a transit (its own coming home, or a borrowed one). */
+    public WorkerInfo adopt(Transit t) {
+        Worker w = t.worker();
+        Outbox out = new Outbox();
+        PendingRequest next;
+        WorkerInfo info;
+        lock.lock();
+        try {
+            if (state != PoolState.RUNNING && state != PoolState.STARTING && state != PoolState.RECOVERING) {
+                throw new PoolerException(ErrorKind.NO_CAPABLE_POOL, "pool " + poolId + " is " + state + ": it takes no worker", poolId);
+            }
+            synchronized (w) {
+                if (w.current != null) {
+                    throw new IllegalStateException(w + " still runs a request");
+                }
+                if (!w.rehome(this)) {
+                    throw new PoolerException(ErrorKind.WORKER_CRASHED, w + " died in transit", poolId);
+                }
+            }
+            members.add(w);
+            if (w.owner == this) {
+                lentOut.remove(w);
+            }
+            w.moveTo(WorkerState.IDLE);
+            next = freedLocked(w, out);
+            if (state == PoolState.STARTING && servingOwnLocked() >= config.size()) {
+                state = PoolState.RUNNING;
+                runningSinceNanos = System.nanoTime();
+            }
+            info = w.info(poolId);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+        if (next != null) {
+            send(w, next);
+        }
+        return info;
+    }
+
+    /** A lent worker whose transit ended it (a failed rollback): the owner forgets and replaces it. */
+    void forgetLent(Worker w, String reason) {
+        onLentWorkerDied(w, false, -1, reason);
+    }
+
+    // --- configuration and stop -----------------------------------------------------------------------
+
     /**
      * Applies a new configuration live: size, limits, priority, capabilities and the rest at once;
-     * a changed launch spec or specialization relaunches the workers one by one as they finish.
+     * a changed launch spec or specialization relaunches the own workers one by one as they finish.
      * A failed pool starts afresh.
      */
     public void reconfigure(PoolConfig next) {
         if (!next.poolId().equals(poolId)) {
             throw new IllegalArgumentException("a pool's id cannot change (" + poolId + " -> " + next.poolId() + ")");
         }
+        Outbox out = new Outbox();
         lock.lock();
         try {
             PoolConfig previous = config;
             config = next;
-            intensity.reconfigure(next.resourceLimits().maxRestarts(), next.resourceLimits().restartWindow().toNanos());
-            if (state == PoolState.FAILED) {
-                intensity.reset();
-                consecutiveCrashes = 0;
+            restarts.reconfigure(next.resourceLimits().maxRestarts(), next.resourceLimits().restartWindow().toNanos());
+            if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
+                return;
+            }
+            if (state == PoolState.FAILED || state == PoolState.RECOVERING) {
+                if (recovery != null) {
+                    recovery.cancel(false);
+                }
+                restarts.reset();
+                restarts.recoveredForGood();
                 failure = null;
                 state = PoolState.STARTING;
             }
             if (previous.needsRelaunch(next)) {
-                for (WorkerSlot s : new ArrayList<>(slots)) {
-                    if (!s.retiring()) {
-                        s.retireReason = "the pool's worker launch settings changed";
-                        s.replaceOnExit = false;
-                        if (s.state == WorkerState.IDLE || s.state == WorkerState.STARTING) {
-                            retireNowLocked(s);
+                for (Worker m : new ArrayList<>(members)) {
+                    if (m.owner == this && m.live()) {
+                        m.retireReason = "the pool's worker launch settings changed";
+                        if (m.state() == WorkerState.IDLE || m.state() == WorkerState.STARTING) {
+                            retireLocked(m, out);
                         }
                     }
                 }
             }
-            if (state == PoolState.RUNNING || state == PoolState.STARTING) {
-                ensureSizeLocked(previous.needsRelaunch(next));
-                state = readyCountLocked() < next.size() ? PoolState.STARTING : PoolState.RUNNING;
+            ensureSizeLocked(out);
+            state = servingOwnLocked() < next.size() ? PoolState.STARTING : PoolState.RUNNING;
+            if (state == PoolState.RUNNING) {
+                runningSinceNanos = System.nanoTime();
             }
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+        out.run();
         LOG.log(System.Logger.Level.INFO, "pool {0} reconfigured: {1}", poolId, next);
     }
 
     /**
      * Stops the pool: refuses new work, lets queued and running requests finish within {@code drain},
-     * asks every worker to shut down, then kills what is left. Whatever is still unanswered gets
-     * {@code SHUTTING_DOWN}.
+     * asks every worker serving here to shut down (own and borrowed) and ends its lent-out workers,
+     * then kills what is left. Whatever is still unanswered gets {@code SHUTTING_DOWN}.
      */
     public void stop(Duration drain) {
-        List<PendingRequest> leftovers = new ArrayList<>();
+        List<PendingRequest> queued;
+        List<PendingRequest> running = new ArrayList<>();
+        List<Worker> ending;
+        List<Worker> lent;
+        List<Departure> departing;
         lock.lock();
         try {
             if (state == PoolState.STOPPED) {
                 return;
             }
             state = PoolState.STOPPING;
+            if (recovery != null) {
+                recovery.cancel(false);
+            }
             long deadline = System.nanoTime() + drain.toNanos();
-            while ((!queue.isEmpty() || busyCountLocked() > 0) && !slots.isEmpty()) {
+            while ((dispatcher.queued() > 0 || busyLocked() > 0) && !members.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -632,41 +875,36 @@ public final class PythonPool implements Pool {
                     break;
                 }
             }
-            leftovers.addAll(queue.drain());
-            for (WorkerSlot s : slots) {
-                if (s.current != null) {
-                    leftovers.add(s.current);
-                    s.current = null;
+            queued = dispatcher.drain();
+            ending = new ArrayList<>(members);
+            for (Worker m : ending) {
+                if (m.current != null) {
+                    running.add(m.current);
+                    m.current = null;
                 }
-                s.expectedExit = "the pool stopped";
-                s.replaceOnExit = false;
+                m.exitReason = "the pool stopped";
             }
+            lent = new ArrayList<>(lentOut);
+            lent.forEach(m -> m.exitReason = "its owner pool stopped");
+            departing = new ArrayList<>(departures.values());
+            departures.clear();
             state = PoolState.STOPPED;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        if (watchdog != null) {
-            watchdog.cancel(false);
-        }
-        PoolerException e = new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " stopped", poolId);
-        for (PendingRequest p : leftovers) {
-            failed.incrementAndGet();
-            p.fail(e);
-        }
-        List<WorkerSlot> all;
-        lock.lock();
-        try {
-            all = new ArrayList<>(slots);
-        } finally {
-            lock.unlock();
-        }
-        for (WorkerSlot s : all) {
-            s.process.requestShutdown();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        for (WorkerSlot s : all) {
-            while (s.process.isAlive() && System.nanoTime() < deadline) {
+        supervisor.stop();
+        long now = System.nanoTime();
+        PoolerException e = new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " stopped", poolId, null, false);
+        queued.forEach(p -> p.fail(e, now));
+        PoolerException cut = new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " stopped while the request ran", poolId, null, true);
+        running.forEach(p -> p.fail(cut, now));
+        departing.forEach(d -> d.done().completeExceptionally(e));
+        lent.forEach(m -> m.process.kill());
+        ending.forEach(m -> m.process.requestShutdown());
+        long deadline = System.nanoTime() + RETIRE_GRACE.toNanos();
+        for (Worker m : ending) {
+            while (m.process.isAlive() && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException ie) {
@@ -674,63 +912,70 @@ public final class PythonPool implements Pool {
                     break;
                 }
             }
-            if (s.process.isAlive()) {
-                s.process.kill();
+            if (m.process.isAlive()) {
+                m.process.kill();
             }
         }
         LOG.log(System.Logger.Level.INFO, "pool {0} stopped", poolId);
     }
 
-    /** Workers that serve and will go on serving (retiring ones are on their way out). */
-    private int readyCountLocked() {
+    private int busyLocked() {
         int n = 0;
-        for (WorkerSlot s : slots) {
-            if ((s.state == WorkerState.IDLE || s.state == WorkerState.BUSY) && !s.retiring()) {
+        for (Worker m : members) {
+            if (m.current != null) {
                 n++;
             }
         }
         return n;
     }
 
-    private int busyCountLocked() {
-        int n = 0;
-        for (WorkerSlot s : slots) {
-            if (s.current != null) {
-                n++;
-            }
-        }
-        return n;
-    }
+    // --- views ----------------------------------------------------------------------------------------
 
     @Override
     public PoolStats stats() {
-        int workers;
-        int busy;
-        int idleCount;
+        int workers = 0;
+        int busy = 0;
+        int idle;
         int queued;
+        int lent;
+        int borrowed = 0;
         PoolState s;
         lock.lock();
         try {
-            workers = readyCountLocked();
-            busy = busyCountLocked();
-            idleCount = idle.size();
-            queued = queue.size();
+            for (Worker m : members) {
+                WorkerState ws = m.state();
+                if (ws == WorkerState.IDLE || ws == WorkerState.BUSY || ws == WorkerState.DRAINING) {
+                    if (!m.retiring() && ws != WorkerState.DRAINING) {
+                        workers++;
+                    }
+                    if (m.current != null) {
+                        busy++;
+                    }
+                }
+                if (m.owner != this) {
+                    borrowed++;
+                }
+            }
+            idle = dispatcher.idle();
+            queued = dispatcher.queued();
+            lent = lentOut.size();
             s = state;
         } finally {
             lock.unlock();
         }
-        double[] l = latencies.summary();
-        return new PoolStats(poolId, s, workers, busy, idleCount, queued, 0, 0, completed.get(), failed.get(),
-                timeouts.get(), crashes.get(), restarts.get(), l[0], l[1], l[2], l[3]);
+        double[] l = counters.latencies.summary();
+        return new PoolStats(poolId, s, workers, busy, idle, queued, lent, borrowed, counters.completed.get(),
+                counters.failed.get(), counters.timeouts.get(), counters.crashes.get(), counters.restarts.get(),
+                l[0], l[1], l[2], l[3]);
     }
 
     @Override
     public List<WorkerInfo> workers() {
         lock.lock();
         try {
-            List<WorkerInfo> out = new ArrayList<>(slots.size());
-            for (WorkerSlot s : slots) {
-                out.add(s.info(poolId));
+            List<WorkerInfo> out = new ArrayList<>(members.size());
+            for (Worker m : members) {
+                out.add(m.info(poolId));
             }
             return out;
         } finally {
@@ -738,7 +983,7 @@ public final class PythonPool implements Pool {
         }
     }
 
-    /** The process ids of the live workers, for tests and tools. */
+    /** The process ids of the workers serving here, for tests and tools. */
     public List<Long> pids() {
         return workers().stream().map(WorkerInfo::pid).filter(p -> p > 0).toList();
     }
@@ -746,6 +991,20 @@ public final class PythonPool implements Pool {
     /** Why the pool failed, or {@code null}. */
     public String failure() {
         return failure;
+    }
+
+    /** How many times a request of this pool was answered more than once (the contract: never). */
+    public long duplicateAnswers() {
+        return counters.duplicateAnswers.get();
+    }
+
+    /** Requests turned away before a worker saw them (not counted as failed). */
+    public long refused() {
+        return counters.refused.get();
+    }
+
+    PoolRuntime runtime() {
+        return rt;
     }
 
     @Override

@@ -5,11 +5,15 @@ import dev.pooler.api.Pool;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.core.impl.events.EventAdminSink;
 import dev.pooler.core.impl.events.EventSink;
+import dev.pooler.core.impl.pool.PoolLookup;
+import dev.pooler.core.impl.pool.PoolRuntime;
 import dev.pooler.core.impl.pool.PythonPool;
 import dev.pooler.core.impl.worker.PythonRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
@@ -29,20 +33,22 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.EventAdmin;
 
 /**
- * Runs this bundle's pools: unpacks the Python runtime, owns the supervision scheduler, starts and
- * stops {@link PythonPool}s and publishes each as a {@link Pool} service. Internal to core.impl.
+ * Runs this bundle's pools: unpacks the Python runtime, owns what the pools share ({@link PoolRuntime}:
+ * the supervision scheduler, the answer executor, worker ids), starts and stops {@link PythonPool}s and
+ * publishes each as a {@link Pool} service. Internal to core.impl.
  */
 @Component(service = PoolHost.class)
-public class PoolHost {
+public class PoolHost implements PoolLookup {
 
     private static final System.Logger LOG = System.getLogger(PoolHost.class.getName());
     static final Duration DRAIN_ON_STOP = Duration.ofSeconds(5);
 
     private final BundleContext context;
-    private final Path runtimeDir;
     private final String defaultPython;
     private final ScheduledExecutorService scheduler;
     private final EventAdminSink events = new EventAdminSink();
+    private final PoolRuntime runtime;
+    private final boolean defaultPoolAllowed;
     private final Map<String, Hosted> pools = new ConcurrentHashMap<>();
 
     private record Hosted(PythonPool pool, ServiceRegistration<Pool> registration) {
@@ -51,7 +57,7 @@ public class PoolHost {
     @Activate
     public PoolHost(BundleContext context) {
         this.context = context;
-        this.runtimeDir = PythonRuntime.unpack(context.getBundle());
+        Path runtimeDir = PythonRuntime.unpack(context.getBundle());
         this.defaultPython = defaultPython(context);
         AtomicInteger n = new AtomicInteger();
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -59,6 +65,8 @@ public class PoolHost {
             t.setDaemon(true);
             return t;
         });
+        this.runtime = PoolRuntime.create(runtimeDir, scheduler, events);
+        this.defaultPoolAllowed = !"false".equalsIgnoreCase(String.valueOf(context.getProperty("pooler.default.pool")).trim());
     }
 
     static String defaultPython(BundleContext context) {
@@ -86,9 +94,32 @@ public class PoolHost {
         return defaultPython;
     }
 
+    /**
+     * Whether a {@code default} pool may be started on first use when no pool exists: yes unless the
+     * framework property {@code pooler.default.pool} is {@code false} (the launcher, whose pools come from conf/).
+     */
+    public boolean defaultPoolAllowed() {
+        return defaultPoolAllowed;
+    }
+
+    public PoolRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public Optional<PythonPool> pool(String poolId) {
+        Hosted h = poolId == null ? null : pools.get(poolId);
+        return h == null ? Optional.empty() : Optional.of(h.pool());
+    }
+
+    @Override
+    public Collection<PythonPool> pools() {
+        return pools.values().stream().map(Hosted::pool).toList();
+    }
+
     /** Starts a pool and publishes it. Refuses a second pool with the same id. */
     public PythonPool start(PoolConfig config) {
-        PythonPool pool = new PythonPool(config, runtimeDir, scheduler, events);
+        PythonPool pool = new PythonPool(config, runtime);
         if (pools.putIfAbsent(config.poolId(), new Hosted(pool, null)) != null) {
             throw new InvalidConfigException("pool.id", "a pool named '" + config.poolId() + "' already exists");
         }
@@ -158,6 +189,7 @@ public class PoolHost {
             }
         }
         scheduler.shutdownNow();
+        runtime.answers().shutdown();
         LOG.log(System.Logger.Level.INFO, "all pools stopped");
     }
 }

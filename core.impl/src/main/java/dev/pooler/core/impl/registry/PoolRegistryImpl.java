@@ -5,10 +5,10 @@ import dev.pooler.api.InvalidConfigException;
 import dev.pooler.api.Pool;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolRegistry;
-import dev.pooler.api.PoolState;
 import dev.pooler.api.PoolStats;
 import dev.pooler.api.PoolType;
 import dev.pooler.api.PoolerException;
+import dev.pooler.core.impl.routing.CandidatePools;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -78,20 +78,42 @@ public class PoolRegistryImpl implements PoolRegistry {
     @Override
     public Optional<Pool> optimalPool(String requestType, Map<String, ?> requirements) {
         Map<String, ?> req = requirements == null ? Map.of() : requirements;
-        String wantedType = stringOf(req.get("pool_type"));
         String zone = stringOf(req.get("zone"));
         String specialization = stringOf(req.get("specialization"));
-        String capability = requestType == null ? PoolConfig.ALL : requestType.toLowerCase(Locale.ROOT);
-        return pools.values().stream()
-                .filter(p -> p.state() == PoolState.RUNNING || p.state() == PoolState.STARTING)
-                .filter(p -> capability.equals(PoolConfig.ALL) || p.config().supports(capability)
-                        || p.config().poolType().name().equalsIgnoreCase(capability))
-                .filter(p -> wantedType == null || p.config().poolType().name().equalsIgnoreCase(wantedType))
-                .filter(p -> zone == null || zone.equals(p.config().geographicZone()))
+        PoolType type = typeOf(stringOf(req.get("pool_type")));
+        String capability = requestType == null ? null : requestType.toLowerCase(Locale.ROOT);
+        if (PoolConfig.ALL.equals(capability)) {
+            capability = null;
+        } else if (capability != null && type == null && typeOf(capability) != null && none(capability)) {
+            type = typeOf(capability); // "embedding" names a pool type when no pool has it as a capability
+            capability = null;
+        }
+        List<Pool> candidates = CandidatePools.of(pools(), capability, type, null, null);
+        if (zone != null) {
+            candidates = candidates.stream().filter(p -> zone.equals(p.config().geographicZone())).toList();
+        }
+        String cap = capability;
+        return candidates.stream()
                 .min(Comparator.<Pool>comparingInt(p -> specialization != null && specialization.equals(p.config().specialization()) ? 0 : 1)
-                        .thenComparingInt(p -> p.config().supports(capability) && !p.config().capabilities().contains(PoolConfig.ALL) ? 0 : 1)
+                        .thenComparingInt(p -> cap != null && !p.config().capabilities().contains(PoolConfig.ALL) ? 0 : 1)
                         .thenComparingDouble(PoolRegistryImpl::load)
                         .thenComparing(Pool::id));
+    }
+
+    private boolean none(String capability) {
+        return pools.values().stream().noneMatch(p -> p.config().capabilities().contains(capability));
+    }
+
+    private static PoolType typeOf(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (PoolType t : PoolType.values()) {
+            if (t.name().equalsIgnoreCase(name)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** Outstanding work per worker; a pool with no ready worker sorts last. */
@@ -130,6 +152,10 @@ public class PoolRegistryImpl implements PoolRegistry {
         }
         if (!pools.isEmpty()) {
             return poolsByType(PoolType.GENERAL).stream().findFirst().orElse(pools.values().iterator().next());
+        }
+        if (!host.defaultPoolAllowed()) {
+            throw new PoolerException(ErrorKind.NO_CAPABLE_POOL, "no pool is running yet: the pools of conf/ are starting"
+                    + " (pooler.default.pool=false, so no default pool is started on the request path)", DEFAULT_POOL);
         }
         try {
             LOG.log(System.Logger.Level.INFO, "no pool is configured; starting the default pool");

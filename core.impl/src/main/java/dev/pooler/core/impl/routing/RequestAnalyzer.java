@@ -29,17 +29,15 @@ final class RequestAnalyzer {
     }
 
     RequestProfile profile(Request request, String capability) {
-        JsonObject args = request.args();
         String specialization = null;
         String zone = null;
-        int size = 2;
-        if (args != null && args.size() > 0) {
-            specialization = text(args, "specialization");
+        int size = request.argsJson().length(); // exact: the text that travels to the worker
+        if (request.hasArgs()) {
+            specialization = text(request, "specialization");
             if (specialization == null) {
-                specialization = text(args, "model");
+                specialization = text(request, "model");
             }
-            zone = text(args, "zone");
-            size = estimateSize(args);
+            zone = text(request, "zone");
         }
         double expected = history.expectedMs(request.command());
         return new RequestProfile(request.command(), capability, complexity(size, expected), expected, specialization,
@@ -48,11 +46,10 @@ final class RequestAnalyzer {
 
     /** The pool type the request's {@code pool_type} argument asks for, or null; BAD_REQUEST when unknown. */
     static PoolType poolTypeHint(Request request) {
-        JsonObject args = request.args();
-        if (args == null || args.size() == 0) {
+        if (!request.hasArgs()) {
             return null;
         }
-        String t = text(args, "pool_type");
+        String t = text(request, "pool_type");
         if (t == null) {
             return null;
         }
@@ -123,8 +120,8 @@ final class RequestAnalyzer {
         return seen == n || seen == 0 ? sum : sum * n / seen;
     }
 
-    private static String text(JsonObject args, String key) {
-        JsonElement e = args.get(key);
+    private static String text(Request request, String key) {
+        JsonElement e = request.arg(key);
         if (e == null || !e.isJsonPrimitive()) {
             return null;
         }

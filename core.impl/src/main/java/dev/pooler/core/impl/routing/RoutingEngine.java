@@ -6,9 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.pooler.api.ErrorKind;
 import dev.pooler.api.InvalidConfigException;
 import dev.pooler.api.Pool;
-import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolRegistry;
-import dev.pooler.api.PoolState;
 import dev.pooler.api.PoolType;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
@@ -20,6 +18,9 @@ import dev.pooler.api.routing.RequestProfile;
 import dev.pooler.api.routing.RequestRouter;
 import dev.pooler.api.routing.RoutingDecision;
 import dev.pooler.api.routing.RoutingOutcome;
+import dev.pooler.api.routing.AffinityStrength;
+import dev.pooler.api.routing.SessionPlacement;
+import dev.pooler.api.routing.SessionRouting;
 import dev.pooler.core.impl.events.EventAdminSink;
 import dev.pooler.core.impl.events.EventSink;
 import java.util.ArrayList;
@@ -51,9 +52,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>Strategies are whiteboard services collected as they come and go ({@link StrategyRegistry});
  * the router never holds one beyond a call. The decision path takes no lock and holds nothing
  * across {@link Pool#execute}: it reads the registry's pool list, builds one snapshot per
- * candidate, asks the strategy, and dispatches. On {@code POOL_OVERLOADED} or {@code SHUTTING_DOWN}
- * (and {@code WORKER_CRASHED} for retryable requests, once) it tries the next candidate, each pool
- * at most once. Every request gets exactly one completion.
+ * candidate, lets the affinity seam ({@link SessionRouting}, optional) place a session's request,
+ * else asks the strategy, and dispatches. A refused request tries the next candidate, each pool at
+ * most once; one that ran re-runs once elsewhere only if retryable ({@code Routing#mayTryElsewhere},
+ * the one retry rule). Every request gets exactly one completion.
  */
 @Component(service = RequestRouter.class, configurationPid = RoutingEngine.PID)
 @Designate(ocd = LoadBalancingConfiguration.class)
@@ -67,6 +69,9 @@ public final class RoutingEngine implements RequestRouter {
     private static final System.Logger LOG = System.getLogger(RoutingEngine.class.getName());
     private static final long WARN_EVERY = TimeUnit.SECONDS.toNanos(10);
     private static final String NAMED = "named_pool";
+    /** The name decisions carry when a session's affinity chose the pool. */
+    private static final String SESSION = "session_affinity";
+    private static final int PINNED_AWAY = -2;
 
     private final PoolRegistry registry;
     private final EventAdminSink eventAdmin = new EventAdminSink();
@@ -79,7 +84,9 @@ public final class RoutingEngine implements RequestRouter {
     private final DecisionLog decisions = new DecisionLog(DECISIONS_KEPT);
     private final AtomicLong routedCount = new AtomicLong();
     private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
-    private volatile LoadBalancingSettings settings;
+    private volatile RouterSettings settings;
+    /** The affinity seam, when a session-affinity bundle provides one. */
+    private volatile SessionRouting sessionRouting;
     private volatile Map<String, Object> pendingRejection;
     private volatile boolean activated;
     private volatile boolean closed;
@@ -97,11 +104,11 @@ public final class RoutingEngine implements RequestRouter {
         this.registry = registry;
         this.events = events == null ? eventAdmin : events;
         this.clock = clock;
-        LoadBalancingSettings s;
+        RouterSettings s;
         try {
-            s = LoadBalancingSettings.from(config);
+            s = RouterSettings.from(config);
         } catch (InvalidConfigException e) {
-            s = LoadBalancingSettings.DEFAULTS;
+            s = RouterSettings.DEFAULTS;
             pendingRejection = rejection(e);
             LOG.log(WARNING, "configuration {0} refused, {1}; running with the defaults", PID, e.getMessage());
         }
@@ -120,9 +127,9 @@ public final class RoutingEngine implements RequestRouter {
 
     @Modified
     void modified(LoadBalancingConfiguration config) {
-        LoadBalancingSettings next;
+        RouterSettings next;
         try {
-            next = LoadBalancingSettings.from(config);
+            next = RouterSettings.from(config);
         } catch (InvalidConfigException e) {
             LOG.log(WARNING, "configuration {0} refused, {1}; the previous values stay in force", PID, e.getMessage());
             pendingRejection = rejection(e);
@@ -148,14 +155,23 @@ public final class RoutingEngine implements RequestRouter {
         eventAdmin.unbind(ea);
     }
 
-    /**
-     * A strategy service arrived (DS binds them from the whiteboard). Public only so that a harness
-     * outside OSGi (bench/) can bind strategies by hand; {@code properties} must name it
-     * ({@link LoadBalancingStrategy#NAME}).
-     */
+    /** The session-affinity seam (optional; the highest-ranked one when several are published). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSessionRouting(SessionRouting seam) {
+        sessionRouting = seam;
+    }
+
+    void unbindSessionRouting(SessionRouting seam) {
+        if (sessionRouting == seam) {
+            sessionRouting = null;
+        }
+    }
+
+    /** A strategy service arrived (DS binds them from the whiteboard); {@code properties} name it ({@link LoadBalancingStrategy#NAME}). */
     @Reference(service = LoadBalancingStrategy.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    public void bindStrategy(LoadBalancingStrategy strategy, Map<String, Object> properties) {
+    void bindStrategy(LoadBalancingStrategy strategy, Map<String, Object> properties) {
         strategies.bind(strategy, properties);
     }
 
@@ -190,6 +206,11 @@ public final class RoutingEngine implements RequestRouter {
     }
 
     @Override
+    public dev.pooler.api.routing.LoadBalancingSettings loadBalancing() {
+        return settings.published();
+    }
+
+    @Override
     public String configuredStrategy() {
         return settings.strategy();
     }
@@ -210,7 +231,7 @@ public final class RoutingEngine implements RequestRouter {
     }
 
     /** The load-balancing values in force (for the worker-sharing side and the console). */
-    LoadBalancingSettings settings() {
+    RouterSettings settings() {
         return settings;
     }
 
@@ -274,6 +295,7 @@ public final class RoutingEngine implements RequestRouter {
      * The life of one routed request: its profile, the pools tried so far, and the attempt in
      * flight. Attempts are sequential, so its fields need no lock: each is written before
      * {@link Pool#execute} and read in the completion that execute's stage happens-before.
+     * Completions arrive on the pools' answer threads, never on a worker's reader thread.
      */
     private final class Routing implements BiConsumer<Response, Throwable> {
         private final Request request;
@@ -284,7 +306,10 @@ public final class RoutingEngine implements RequestRouter {
         private boolean named;
         private List<String> tried;
         private PoolerException lastError;
-        private int crashRetries;
+        /** Attempts that reached a worker: at most two (a retryable request re-run once, elsewhere). */
+        private int runs;
+        /** The session's placement, when the affinity seam gave one. */
+        private SessionPlacement placement;
         // the attempt in flight
         private String poolId;
         private PoolTracker.Track track;
@@ -308,6 +333,11 @@ public final class RoutingEngine implements RequestRouter {
             capability = CapabilityTable.capabilityOf(request);
             profile = analyzer.profile(request, capability);
             poolType = RequestAnalyzer.poolTypeHint(request);
+            if (request.strategy() != null && strategyNamed(request.strategy()) == null) {
+                fail(t0, 0, new PoolerException(ErrorKind.BAD_REQUEST, "strategy: '" + quoted(request.strategy())
+                        + "' is not installed; present: " + strategies.names()));
+                return;
+            }
             if (request.pool() != null) {
                 named = true;
                 routeToNamedPool(t0);
@@ -319,8 +349,9 @@ public final class RoutingEngine implements RequestRouter {
         private void routeToNamedPool(long t0) {
             Optional<Pool> p = registry.pool(request.pool());
             if (p.isEmpty()) {
-                fail(t0, 0, new PoolerException(ErrorKind.NO_CAPABLE_POOL, "no pool '" + request.pool()
-                        + "' (named by the request for command '" + request.command() + "')", request.pool()));
+                fail(t0, 0, new PoolerException(ErrorKind.NO_CAPABLE_POOL, "pool: no pool named '" + quoted(request.pool())
+                        + "' (named by the request for command '" + request.command() + "'); pools: "
+                        + registry.pools().stream().map(Pool::id).toList()));
                 return;
             }
             Pool pool = p.get();
@@ -336,7 +367,9 @@ public final class RoutingEngine implements RequestRouter {
             List<Pool> candidates = candidates();
             int n = candidates.size();
             if (n == 0) {
-                if (lastError != null) {
+                if (placement != null && placement.strength() == AffinityStrength.PINNED && lastError == null) {
+                    fail(t0, 0, pinnedAway());
+                } else if (lastError != null) {
                     result.completeExceptionally(lastError); // every capable pool refused
                 } else {
                     fail(t0, 0, new PoolerException(ErrorKind.NO_CAPABLE_POOL, "no pool serves command '"
@@ -344,24 +377,24 @@ public final class RoutingEngine implements RequestRouter {
                 }
                 return;
             }
-            long now = t0;
             List<PoolSnapshot> snapshots = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Pool p = candidates.get(i);
-                snapshots.add(tracker.snapshot(p, tracker.track(p.id()), now));
+                snapshots.add(tracker.snapshot(p, tracker.track(p.id()), t0));
+            }
+            int preferred = sessionPreference(snapshots);
+            if (preferred == PINNED_AWAY) {
+                fail(t0, n, pinnedAway());
+                return;
+            }
+            if (preferred >= 0) {
+                dispatch(candidates.get(preferred), SESSION, null, clock.getAsLong() - t0, n);
+                return;
             }
             String name;
-            LoadBalancingStrategy strategy = null;
-            String wanted = request.strategy();
-            if (wanted != null) {
-                strategy = strategies.get(wanted);
-                if (strategy == null) {
-                    wanted = LoadBalancingSettings.normalizeStrategy(wanted);
-                    strategy = strategies.get(wanted);
-                }
-            }
+            LoadBalancingStrategy strategy = request.strategy() == null ? null : strategyNamed(request.strategy());
             if (strategy != null) {
-                name = wanted;
+                name = RouterSettings.normalizeStrategy(request.strategy());
             } else {
                 StrategyRegistry.Active a = strategies.active();
                 name = a.name();
@@ -381,6 +414,38 @@ public final class RoutingEngine implements RequestRouter {
                 }
             }
             dispatch(candidates.get(index), name, strategy, clock.getAsLong() - t0, n);
+        }
+
+        /**
+         * The candidate the session's affinity asks for (an index), -1 to let the strategy choose, or
+         * {@link #PINNED_AWAY} when a pinned session's pool cannot take it. Asked once, on the first attempt.
+         */
+        private int sessionPreference(List<PoolSnapshot> snapshots) {
+            SessionRouting seam = sessionRouting;
+            if (request.sessionId() == null || seam == null || tried != null) {
+                return placement != null && placement.strength() == AffinityStrength.PINNED ? PINNED_AWAY : -1;
+            }
+            try {
+                placement = seam.place(request, profile, Collections.unmodifiableList(snapshots)).orElse(null);
+            } catch (RuntimeException e) {
+                warn("the session-affinity service failed; routing as if it were absent", e);
+                placement = null;
+            }
+            if (placement == null) {
+                return -1;
+            }
+            for (int i = 0; i < snapshots.size(); i++) {
+                PoolSnapshot s = snapshots.get(i);
+                if (s.poolId().equals(placement.poolId())) {
+                    return placement.strength() == AffinityStrength.WEAK && s.idle() == 0 ? -1 : i;
+                }
+            }
+            return placement.strength() == AffinityStrength.PINNED ? PINNED_AWAY : -1;
+        }
+
+        private PoolerException pinnedAway() {
+            return new PoolerException(ErrorKind.NO_CAPABLE_POOL, "session '" + request.sessionId() + "' is pinned to pool '"
+                    + placement.poolId() + "', which cannot take command '" + request.command() + "' now", placement.poolId());
         }
 
         /** The strategy's pick as an index into the candidates, or -1 when it failed or picked none of them. */
@@ -408,51 +473,13 @@ public final class RoutingEngine implements RequestRouter {
             return -1;
         }
 
-        /** Running pools that serve the capability (and the requested type), not yet tried; zone-preferred. */
+        /** The pools that may take the request now ({@link CandidatePools}, the one rule). */
         private List<Pool> candidates() {
             List<Pool> all = registry.pools();
             if (all.isEmpty() && tried == null) {
                 all = defaultPool();
             }
-            List<Pool> out = new ArrayList<>(all.size());
-            boolean running = false;
-            int inZone = 0;
-            String zone = profile.zone();
-            for (int i = 0; i < all.size(); i++) {
-                Pool p = all.get(i);
-                if (tried != null && tried.contains(p.id())) {
-                    continue;
-                }
-                PoolState state = p.state();
-                if (state != PoolState.RUNNING && state != PoolState.STARTING) {
-                    continue;
-                }
-                PoolConfig c = p.config();
-                if (!c.supports(capability) || (poolType != null && c.poolType() != poolType)) {
-                    continue;
-                }
-                out.add(p);
-                running |= state == PoolState.RUNNING;
-                if (zone != null && zone.equals(c.geographicZone())) {
-                    inZone++;
-                }
-            }
-            if (running && out.size() > 1) {
-                // pools still starting only queue the work; use them when none is running
-                out.removeIf(p -> p.state() != PoolState.RUNNING);
-            }
-            if (inZone > 0 && inZone < out.size()) {
-                List<Pool> zoned = new ArrayList<>(inZone);
-                for (Pool p : out) {
-                    if (zone.equals(p.config().geographicZone())) {
-                        zoned.add(p);
-                    }
-                }
-                if (!zoned.isEmpty()) {
-                    out = zoned;
-                }
-            }
-            return out;
+            return CandidatePools.of(all, capability, poolType, profile.zone(), tried);
         }
 
         private List<Pool> defaultPool() {
@@ -487,7 +514,7 @@ public final class RoutingEngine implements RequestRouter {
             stage.whenComplete(this);
         }
 
-        /** The pool answered (or failed). Runs on the pool's thread; must not throw. */
+        /** The pool answered (or failed). Must not throw. */
         @Override
         public void accept(Response response, Throwable error) {
             try {
@@ -515,38 +542,54 @@ public final class RoutingEngine implements RequestRouter {
             track.outcome(kind);
             feedBack(new RoutingOutcome(poolId, profile, 0, Math.max(0, now - dispatchedAt), kind));
             decisions.settle(seq, pending, kind.name());
-            if (!named && mayTryElsewhere(kind)) {
+            if (e.reachedWorker()) {
+                runs++;
+            }
+            if (mayTryElsewhere(e)) {
                 if (tried == null) {
                     tried = new ArrayList<>(4);
                 }
                 tried.add(poolId);
                 lastError = e;
-                if (kind == ErrorKind.WORKER_CRASHED) {
-                    crashRetries++;
-                }
                 attempt(now);
                 return;
             }
             result.completeExceptionally(e);
         }
 
-        private boolean mayTryElsewhere(ErrorKind kind) {
-            if (kind == ErrorKind.WORKER_CRASHED) {
-                return request.retryable() && crashRetries == 0; // re-run once elsewhere
+        /**
+         * The retry rule, in one place: a request that never reached a worker may try every other capable
+         * pool; one that ran may run once more, elsewhere, only if it is retryable (two runs at most); a
+         * named pool, or a session whose affinity forbids it, never falls back.
+         */
+        private boolean mayTryElsewhere(PoolerException e) {
+            ErrorKind kind = e.kind();
+            if (named || !kind.retryableElsewhere()) {
+                return false;
             }
-            return kind == ErrorKind.POOL_OVERLOADED || kind == ErrorKind.SHUTTING_DOWN;
+            if (placement != null && placement.poolId().equals(poolId) && !placement.strength().mayLeaveAfter(kind)) {
+                return false;
+            }
+            return !e.reachedWorker() || (request.retryable() && runs < 2);
         }
 
-        /** Outcome to the strategy that chose, if it is still the one bound under its name. */
+        /** Outcome to the strategy that chose (if it is still the one bound under its name) and to the affinity seam. */
         private void feedBack(RoutingOutcome outcome) {
             LoadBalancingStrategy s = chooser;
-            if (s == null || strategies.get(strategyName) != s) {
-                return;
+            if (s != null && strategies.get(strategyName) == s) {
+                try {
+                    s.recordOutcome(outcome);
+                } catch (RuntimeException e) {
+                    warn("strategy " + strategyName + " failed to record an outcome", e);
+                }
             }
-            try {
-                s.recordOutcome(outcome);
-            } catch (RuntimeException e) {
-                warn("strategy " + strategyName + " failed to record an outcome", e);
+            SessionRouting seam = sessionRouting;
+            if (request.sessionId() != null && seam != null) {
+                try {
+                    seam.outcome(request, outcome);
+                } catch (RuntimeException e) {
+                    warn("the session-affinity service failed to record an outcome", e);
+                }
             }
         }
 
@@ -556,5 +599,16 @@ public final class RoutingEngine implements RequestRouter {
             decisions.add(d);
             result.completeExceptionally(e);
         }
+    }
+
+    /** A caller's text in a message: cut short, so that what follows it (what exists) is always read. */
+    static String quoted(String callerText) {
+        return callerText.length() <= 64 ? callerText : callerText.substring(0, 64) + "…";
+    }
+
+    /** The strategy a request names, by its name as given or normalized; null when none such is present. */
+    private LoadBalancingStrategy strategyNamed(String wanted) {
+        LoadBalancingStrategy s = strategies.get(wanted);
+        return s != null ? s : strategies.get(RouterSettings.normalizeStrategy(wanted));
     }
 }

@@ -208,7 +208,7 @@ final class StrategyRegistry {
     }
 
     private static void add(List<String> out, String raw) {
-        String n = LoadBalancingSettings.normalizeStrategy(raw);
+        String n = RouterSettings.normalizeStrategy(raw);
         if (n != null && !out.contains(n)) {
             out.add(n);
         }

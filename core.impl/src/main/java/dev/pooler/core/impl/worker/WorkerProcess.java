@@ -4,55 +4,87 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.pooler.api.ErrorKind;
+import dev.pooler.api.PoolerException;
 import dev.pooler.api.WorkerSpec;
-import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Python worker: a real OS process speaking JSON lines on its stdin/stdout (DESIGN §4).
- * Thread-safe for sending; one reader thread per process delivers replies to the {@link WorkerListener}.
+ * Thread-safe for sending; one reader thread per process delivers request replies to its
+ * {@link WorkerListener} and completes control calls ({@link #call}) itself, off that thread.
+ *
+ * <p>What a worker writes is bounded: a reply line longer than the pool's {@code maxReplyBytes} is
+ * skipped as it streams in (never held whole) and fails its request; a stderr line is cut at
+ * {@code maxLogLineBytes}. Anything the reader thread cannot handle (an error of any kind, an
+ * {@link OutOfMemoryError} included) ends the process, and its pool replaces it.
  */
 public final class WorkerProcess {
 
     private static final System.Logger LOG = System.getLogger(WorkerProcess.class.getName());
     private static final Gson GSON = new Gson();
+    /** Inherited environment variables that never reach a worker (the console's credentials). */
+    private static final String SCRUBBED_PREFIX = "POOLER_CONSOLE_";
 
     private final String workerId;
     private final String ownerPool;
     private final WorkerSpec spec;
     private final String specialization;
     private final Path runtimeDir;
+    private final int maxReplyBytes;
+    private final int maxLogLineBytes;
     private final WorkerListener listener;
+    private final Executor answers;
     private final long startedAtMillis = System.currentTimeMillis();
     private final CompletableFuture<WorkerProcess> ready = new CompletableFuture<>();
     private final AtomicBoolean exited = new AtomicBoolean();
+    /** Control calls waiting for their reply, by wire id. */
+    private final Map<Long, CompletableFuture<JsonObject>> calls = new ConcurrentHashMap<>();
+    /** Control calls that gave up waiting (their reply may still come, and is dropped), the last few. */
+    private final Set<Long> abandoned = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > 64;
+        }
+    });
 
     private volatile Process process;
     private volatile OutputStream stdin;
     private volatile long pid = -1;
     private volatile List<String> capabilities = List.of();
-    private volatile long lastPongNanos = System.nanoTime();
-    private volatile long lastPingNanos;
+    private volatile long pingSentNanos;
+    private volatile boolean anyAbandoned;
+    private volatile CompletableFuture<JsonObject> ping;
 
     public WorkerProcess(String workerId, String ownerPool, WorkerSpec spec, String specialization, Path runtimeDir,
-                         WorkerListener listener) {
+                         int maxReplyBytes, int maxLogLineBytes, WorkerListener listener, Executor answers) {
         this.workerId = workerId;
         this.ownerPool = ownerPool;
         this.spec = spec;
         this.specialization = specialization;
         this.runtimeDir = runtimeDir;
+        this.maxReplyBytes = maxReplyBytes;
+        this.maxLogLineBytes = maxLogLineBytes;
         this.listener = listener;
+        this.answers = answers;
     }
 
     /** Launches the process. The returned stage completes when the worker's handshake arrives. */
@@ -64,12 +96,7 @@ public final class WorkerProcess {
             cmd.add(specialization);
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(runtimeDir.toFile());
-        Map<String, String> env = pb.environment();
-        env.putAll(spec.env());
-        String extra = env.get("PYTHONPATH");
-        env.put("PYTHONPATH", runtimeDir.toString() + (extra == null || extra.isBlank() ? "" : java.io.File.pathSeparator + extra));
-        env.put("PYTHONUNBUFFERED", "1");
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
+        environment(pb.environment());
         try {
             if (!Files.isDirectory(runtimeDir)) {
                 throw new IOException("the worker runtime folder " + runtimeDir + " does not exist");
@@ -93,15 +120,21 @@ public final class WorkerProcess {
         return ready;
     }
 
+    /** The worker's environment: the JVM's without the console's secrets, then the pool's own. */
+    private void environment(Map<String, String> env) {
+        env.keySet().removeIf(k -> k.startsWith(SCRUBBED_PREFIX));
+        env.putAll(spec.env());
+        String extra = env.get("PYTHONPATH");
+        env.put("PYTHONPATH", runtimeDir + (extra == null || extra.isBlank() ? "" : java.io.File.pathSeparator + extra));
+        env.put("PYTHONUNBUFFERED", "1");
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+        env.put("POOLER_MAX_REPLY_BYTES", Integer.toString(maxReplyBytes));
+    }
+
     /** Sends a request frame. Returns false if the worker's stdin is closed (it is dying). */
-    public boolean sendRequest(long id, String command, JsonElement args, String sessionId) {
-        StringBuilder sb = new StringBuilder(64 + command.length());
-        sb.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":");
-        if (args == null) {
-            sb.append("{}");
-        } else {
-            GSON.toJson(args, sb); // straight into the builder: no intermediate StringWriter
-        }
+    public boolean sendRequest(long id, String command, String argsJson, String sessionId) {
+        StringBuilder sb = new StringBuilder(64 + command.length() + argsJson.length());
+        sb.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":").append(argsJson);
         if (sessionId != null) {
             sb.append(",\"session\":{\"id\":").append(GSON.toJson(sessionId)).append('}');
         }
@@ -109,31 +142,68 @@ public final class WorkerProcess {
         return write(sb.toString());
     }
 
-    /** Sends a control frame ({@code ping}, {@code configure}, {@code shutdown}). */
-    public boolean sendControl(JsonObject frame) {
-        if ("ping".equals(frame.has("control") ? frame.get("control").getAsString() : null)) {
-            lastPingNanos = System.nanoTime();
+    /**
+     * A control call: sends {@code {"control":<name>,"id":N,…fields}} and completes with the reply's
+     * {@code result} (or the pong frame), on {@code answers}, never on the reader thread. Fails with a
+     * {@link PoolerException}: the worker's own error, {@code TIMEOUT} past the deadline,
+     * {@code WORKER_CRASHED} if the process ends first.
+     */
+    public CompletableFuture<JsonObject> call(String control, JsonObject fields, Duration deadline,
+                                              ScheduledExecutorService timer) {
+        long id = WireIds.next();
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        JsonObject frame = fields == null ? new JsonObject() : fields.deepCopy();
+        frame.addProperty("control", control);
+        frame.addProperty("id", id);
+        calls.put(id, reply);
+        if (exited.get() || !write(frame + "\n")) {
+            calls.remove(id);
+            reply.completeExceptionally(crashed(control + " could not be sent"));
+            return reply;
         }
-        return write(frame.toString() + "\n");
+        var timeout = timer.schedule(() -> {
+            if (calls.remove(id) != null) {
+                synchronized (abandoned) {
+                    abandoned.add(id);
+                    anyAbandoned = true;
+                }
+                reply.completeExceptionally(new PoolerException(ErrorKind.TIMEOUT, "worker " + workerId
+                        + " did not answer '" + control + "' within " + deadline.toMillis() + " ms", ownerPool));
+            }
+        }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        reply.whenComplete((r, e) -> timeout.cancel(false));
+        return reply;
     }
 
-    /** Heartbeat: a ping the reader thread's pong answers. */
-    public boolean ping() {
-        JsonObject f = new JsonObject();
-        f.addProperty("control", "ping");
-        f.addProperty("id", 0);
-        return sendControl(f);
+    /**
+     * Heartbeat: a ping, unless one is still unanswered (pings never pile up in the pipe). Returns
+     * whether one was sent.
+     */
+    public boolean ping(Duration deadline, ScheduledExecutorService timer) {
+        CompletableFuture<JsonObject> last = ping;
+        if (last != null && !last.isDone()) {
+            return false;
+        }
+        pingSentNanos = System.nanoTime();
+        ping = call("ping", null, deadline, timer);
+        return true;
     }
 
-    /** Asks the worker to finish its current command and exit. */
+    /** Nanoseconds the last ping has waited for its pong; 0 when it was answered (or none was sent). */
+    public long unansweredPingNanos() {
+        CompletableFuture<JsonObject> last = ping;
+        return last == null || last.isDone() ? 0 : System.nanoTime() - pingSentNanos;
+    }
+
+    /** Asks the worker to finish its current command and exit. May block briefly on the pipe: never call it under a lock. */
     public void requestShutdown() {
         JsonObject f = new JsonObject();
         f.addProperty("control", "shutdown");
-        write(f.toString() + "\n");
+        write(f + "\n");
         closeStdin();
     }
 
-    /** Kills the process at once (SIGKILL). */
+    /** Kills the process and its children at once (SIGKILL). */
     public void kill() {
         Process p = process;
         if (p != null) {
@@ -172,26 +242,20 @@ public final class WorkerProcess {
     private void readLoop() {
         String reason = "its output closed";
         try (InputStream out = process.getInputStream()) {
-            LineReader r = new LineReader(out);
+            LineReader r = new LineReader(out, maxReplyBytes);
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.isEmpty() || fastResult(line)) {
-                    continue;
+                if (line == LineReader.OVERSIZED) {
+                    oversized(r.oversizedHead(), r.oversizedLength());
+                } else if (!line.isEmpty() && !fastResult(line)) {
+                    general(line);
                 }
-                JsonObject frame;
-                try {
-                    frame = JsonParser.parseString(line).getAsJsonObject();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "worker {0} wrote a line that is not a JSON object: {1}", workerId, abbreviate(line));
-                    continue;
-                }
-                dispatch(frame);
             }
         } catch (IOException e) {
             reason = "reading its output failed: " + e.getMessage();
-        } catch (RuntimeException e) {
-            reason = "a reply could not be handled: " + e;
-            LOG.log(System.Logger.Level.ERROR, "worker " + workerId + ": " + reason, e);
+        } catch (Throwable t) { // an OutOfMemoryError included: this worker ends, its pool replaces it
+            reason = "its reply could not be handled: " + t;
+            LOG.log(System.Logger.Level.ERROR, "worker " + workerId + ": " + reason, t);
             kill();
         }
         int code = -1;
@@ -206,6 +270,9 @@ public final class WorkerProcess {
                 reason = "exited with code " + code + " before it was ready";
                 ready.completeExceptionally(new IOException("worker " + workerId + " " + reason));
             }
+            PoolerException gone = crashed("the worker exited (" + reason + ")");
+            calls.values().forEach(c -> c.completeExceptionally(gone));
+            calls.clear();
             listener.onExit(this, code, reason);
         }
     }
@@ -228,7 +295,7 @@ public final class WorkerProcess {
             i++;
             digits++;
         }
-        if (digits == 0 || !line.startsWith(OK_RESULT, i)) {
+        if (digits == 0 || !line.startsWith(OK_RESULT, i) || (!calls.isEmpty() && calls.containsKey(id)) || wasAbandoned(id)) {
             return false;
         }
         JsonElement result;
@@ -241,47 +308,148 @@ public final class WorkerProcess {
         return true;
     }
 
-    private void dispatch(JsonObject frame) {
-        JsonElement id = frame.get("id");
-        if (id != null && !id.isJsonNull() && !frame.has("control")) {
-            listener.onReply(this, id.getAsLong(), frame);
+    private void general(String line) {
+        JsonObject frame;
+        try {
+            JsonElement e = JsonParser.parseString(line);
+            if (!e.isJsonObject()) {
+                throw new IllegalStateException("not an object");
+            }
+            frame = e.getAsJsonObject();
+        } catch (RuntimeException | StackOverflowError e) {
+            listener.onBrokenReply(this, leadingId(line), "the worker wrote a line that is not a JSON object: " + abbreviate(line));
             return;
         }
-        if (frame.has("control")) {
-            if ("pong".equals(frame.get("control").getAsString())) {
-                lastPongNanos = System.nanoTime();
+        JsonElement control = frame.get("control");
+        JsonElement idElement = frame.get("id");
+        long id = idElement != null && idElement.isJsonPrimitive() && idElement.getAsJsonPrimitive().isNumber()
+                ? idElement.getAsLong() : -1;
+        if (control != null) {
+            if ("pong".equals(control.isJsonPrimitive() ? control.getAsString() : null)) {
+                answerCall(id, frame, null);
             }
             return;
         }
         if (frame.has("ready")) {
-            if (frame.get("ready").getAsBoolean()) {
-                List<String> caps = new ArrayList<>();
-                if (frame.has("capabilities") && frame.get("capabilities").isJsonArray()) {
-                    frame.getAsJsonArray("capabilities").forEach(e -> caps.add(e.getAsString()));
-                }
-                capabilities = List.copyOf(caps);
-                lastPongNanos = System.nanoTime();
-                ready.complete(this);
-                listener.onReady(this);
-            } else {
-                String msg = frame.has("error") ? frame.get("error").toString() : frame.toString();
-                LOG.log(System.Logger.Level.ERROR, "worker {0} refused to start: {1}", workerId, msg);
-                ready.completeExceptionally(new IOException("worker " + workerId + " refused to start: " + msg));
-            }
+            handshake(frame);
             return;
         }
-        if (id != null && id.isJsonNull()) {
-            LOG.log(System.Logger.Level.WARNING, "worker {0} rejected a frame: {1}", workerId, abbreviate(frame.toString()));
+        if (id >= 0 && (calls.containsKey(id) || wasAbandoned(id))) {
+            answerCall(id, frame, frame.has("ok") && frame.get("ok").getAsBoolean() ? null : errorOf(frame));
+            return;
+        }
+        if (id >= 0) {
+            listener.onReply(this, id, frame);
+            return;
+        }
+        // An error without an id: Python refused the frame before it could read the id.
+        listener.onBrokenReply(this, -1, "the worker refused a frame: " + errorText(frame));
+    }
+
+    /** Whether {@code id} is a control call that gave up waiting; its late reply is dropped. Cheap when none did. */
+    private boolean wasAbandoned(long id) {
+        if (!anyAbandoned) {
+            return false;
+        }
+        synchronized (abandoned) {
+            return abandoned.contains(id);
         }
     }
 
+    private void answerCall(long id, JsonObject frame, PoolerException error) {
+        CompletableFuture<JsonObject> c = calls.remove(id);
+        if (c == null) {
+            synchronized (abandoned) {
+                abandoned.remove(id);
+            }
+            LOG.log(System.Logger.Level.INFO, "worker {0}: a late reply to control call {1}, which nobody waits for any more (dropped)",
+                    workerId, id);
+            return;
+        }
+        JsonElement result = frame.get("result");
+        JsonObject value = result != null && result.isJsonObject() ? result.getAsJsonObject() : frame;
+        // Completed on the answers executor: whoever waits for a control call never runs on this reader thread.
+        answers.execute(() -> {
+            if (error == null) {
+                c.complete(value);
+            } else {
+                c.completeExceptionally(error);
+            }
+        });
+    }
+
+    private void handshake(JsonObject frame) {
+        if (frame.get("ready").getAsBoolean()) {
+            List<String> caps = new ArrayList<>();
+            if (frame.has("capabilities") && frame.get("capabilities").isJsonArray()) {
+                frame.getAsJsonArray("capabilities").forEach(e -> caps.add(e.getAsString()));
+            }
+            capabilities = List.copyOf(caps);
+            ready.complete(this);
+            listener.onReady(this);
+        } else {
+            String msg = frame.has("error") ? frame.get("error").toString() : frame.toString();
+            LOG.log(System.Logger.Level.ERROR, "worker {0} refused to start: {1}", workerId, msg);
+            ready.completeExceptionally(new IOException("worker " + workerId + " refused to start: " + msg));
+        }
+    }
+
+    private void oversized(String head, long length) {
+        listener.onBrokenReply(this, leadingId(head), "the worker's reply is " + length + " bytes, over the pool's limit of "
+                + maxReplyBytes + " bytes (max.reply.bytes); it was dropped");
+    }
+
+    /** The request id at the start of a reply line ({@code {"id":N,…}}), or -1. */
+    static long leadingId(String line) {
+        if (!line.startsWith("{\"id\":")) {
+            return -1;
+        }
+        long id = 0;
+        int digits = 0;
+        for (int i = 6; i < line.length() && Character.isDigit(line.charAt(i)) && digits < 18; i++, digits++) {
+            id = id * 10 + (line.charAt(i) - '0');
+        }
+        return digits == 0 ? -1 : id;
+    }
+
+    private PoolerException errorOf(JsonObject frame) {
+        JsonElement err = frame.get("error");
+        String type = null;
+        JsonElement t = err != null && err.isJsonObject() ? err.getAsJsonObject().get("type") : null;
+        if (t != null && t.isJsonPrimitive()) {
+            type = t.getAsString();
+        }
+        ErrorKind kind = "BAD_REQUEST".equals(type) ? ErrorKind.BAD_REQUEST : ErrorKind.WORKER_ERROR;
+        return new PoolerException(kind, errorText(frame), ownerPool);
+    }
+
+    /** The message of an error reply, or the frame itself. */
+    public static String errorText(JsonObject frame) {
+        JsonElement err = frame.get("error");
+        if (err != null && err.isJsonObject()) {
+            JsonElement m = err.getAsJsonObject().get("message");
+            if (m != null && m.isJsonPrimitive()) {
+                return m.getAsString();
+            }
+        }
+        return abbreviate(frame.toString());
+    }
+
+    private PoolerException crashed(String what) {
+        return new PoolerException(ErrorKind.WORKER_CRASHED, "worker " + workerId + ": " + what, ownerPool);
+    }
+
     private void stderrLoop() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (InputStream err = process.getErrorStream()) {
+            LineReader r = new LineReader(err, maxLogLineBytes);
             String line;
             while ((line = r.readLine()) != null) {
+                if (line == LineReader.OVERSIZED) {
+                    line = r.oversizedHead() + "… (" + r.oversizedLength() + " bytes, cut at max.log.line.bytes " + maxLogLineBytes + ")";
+                }
                 LOG.log(System.Logger.Level.INFO, "[{0} pid {1}] {2}", workerId, String.valueOf(pid), line);
             }
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // the process ended
         }
     }
@@ -298,20 +466,11 @@ public final class WorkerProcess {
     public CompletableFuture<WorkerProcess> ready() { return ready; }
     public boolean isAlive() { Process p = process; return p != null && p.isAlive() && !exited.get(); }
     public boolean hasExited() { return exited.get(); }
-    /** Nanos since the last pong, if a ping was sent after it; 0 when the worker answered the last ping. */
-    public long unansweredPingNanos() {
-        long sent = lastPingNanos;
-        long pong = lastPongNanos;
-        return sent > pong ? System.nanoTime() - sent : 0;
-    }
 
     /** Resident memory of the process in KiB, read from /proc; -1 where unknown. */
     public long rssKb() {
         long p = pid;
-        if (p <= 0) {
-            return -1;
-        }
-        return ProcStatus.rssKb(p);
+        return p <= 0 ? -1 : ProcStatus.rssKb(p);
     }
 
     /** CPU time used so far in clock ticks (usually 1/100 s), read from /proc; -1 where unknown. */

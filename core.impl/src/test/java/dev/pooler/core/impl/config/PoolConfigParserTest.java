@@ -79,6 +79,16 @@ class PoolConfigParserTest {
         assertField("capabilities", props("pool.id", "p", "capabilities", "Bad Cap"));
     }
 
+    @Test
+    void valuesThatWouldOverflowAreRefusedNamingTheirProperty() {
+        assertField("request.timeout.ms", props("pool.id", "p", "request.timeout.ms", 1e16));
+        assertField("request.timeout.ms", props("pool.id", "p", "request.timeout.ms", "10000000000000000"));
+        assertField("restart.window.s", props("pool.id", "p", "restart.window.s", Long.toString(Long.MAX_VALUE)));
+        assertField("restart.window.s", props("pool.id", "p", "restart.window.s", "1e30"));
+        assertField("max.reply.bytes", props("pool.id", "p", "max.reply.bytes", "99999999999"));
+        assertField("max.reply.bytes", props("pool.id", "p", "max.reply.bytes", "12"));
+    }
+
     private static void assertField(String field, Map<String, Object> props) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PoolConfigParser.parse(props, "python3"));
         assertEquals(field, e.field(), e.getMessage());

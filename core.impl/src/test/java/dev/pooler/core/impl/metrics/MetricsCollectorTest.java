@@ -130,6 +130,9 @@ class MetricsCollectorTest {
         @Override public CompletionStage<Response> route(Request request) { throw new UnsupportedOperationException(); }
         @Override public String activeStrategy() { return "p2c"; }
         @Override public String configuredStrategy() { return "p2c"; }
+        @Override public dev.pooler.api.routing.LoadBalancingSettings loadBalancing() {
+            return new dev.pooler.api.routing.LoadBalancingSettings("p2c", 30_000, true, 0.7);
+        }
         @Override public Set<String> availableStrategies() { return Set.of("p2c"); }
         @Override public String capabilityOf(String command) { return command; }
         @Override public List<RoutingDecision> recentDecisions(int max) { return decisions; }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class PoolQueueTest {
 
     private static PendingRequest req(RequestPriority p, int n) {
-        return new PendingRequest(Request.builder("echo").priority(p).capability("c" + n).build(), 1);
+        return new PendingRequest(Request.builder("echo").priority(p).capability("c" + n).build(), 1_000_000_000L,
+                new PoolCounters("q"), Runnable::run);
     }
 
     @Test
@@ -50,11 +51,15 @@ class PoolQueueTest {
     }
 
     @Test
-    void retryGoesToTheHead() {
+    void requestsPastTheirDeadlineLeaveTheQueue() {
         PoolQueue q = new PoolQueue();
-        q.add(req(RequestPriority.NORMAL, 1));
-        q.addFirst(req(RequestPriority.NORMAL, 0));
-        assertEquals("c0", q.poll().request.capability());
-        assertTrue(q.drain().size() == 1 && q.isEmpty());
+        PendingRequest a = req(RequestPriority.NORMAL, 0);
+        PendingRequest b = req(RequestPriority.HIGH, 1);
+        q.add(a);
+        q.add(b);
+        assertTrue(q.removeExpired(a.deadlineNanos - 1).isEmpty(), "nothing is late yet");
+        List<PendingRequest> late = q.removeExpired(Math.max(a.deadlineNanos, b.deadlineNanos));
+        assertEquals(2, late.size());
+        assertTrue(q.isEmpty() && q.size() == 0);
     }
 }

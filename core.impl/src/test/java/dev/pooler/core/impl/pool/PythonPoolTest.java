@@ -1,5 +1,6 @@
 package dev.pooler.core.impl.pool;
 
+import dev.pooler.core.impl.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +49,8 @@ class PythonPoolTest {
 
     private PythonPool pool(int size, ResourceLimits limits) throws InterruptedException {
         PoolConfig c = PoolConfig.builder().poolId("t" + pools.size()).size(size).resourceLimits(limits)
-                .workerSpec(WorkerSpec.defaults().withAdapter("bench")).build();
-        PythonPool p = new PythonPool(c, RUNTIME, scheduler, EventSink.NONE);
+                .workerSpec(WorkerSpec.defaults().withAdapter("bench,testing")).build();
+        PythonPool p = new PythonPool(c, PoolRuntime.create(RUNTIME, scheduler, EventSink.NONE));
         pools.add(p);
         p.start();
         assertTrue(p.awaitReady(Duration.ofSeconds(30)), "workers did not start");
@@ -76,15 +76,6 @@ class PythonPoolTest {
         throw new AssertionError("expected an error, got " + f.join());
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     @Test
     void everyConcurrentRequestGetsItsOwnAnswer() throws Exception {
@@ -119,7 +110,7 @@ class PythonPoolTest {
         long before = p.pids().get(0);
         PoolerException e = error(p.execute(Request.of("hang")).toCompletableFuture());
         assertEquals(ErrorKind.TIMEOUT, e.kind());
-        await("the worker is replaced", () -> p.stats().workers() == 1 && !p.pids().contains(before));
+        Await.until("the worker is replaced", () -> p.stats().workers() == 1 && !p.pids().contains(before));
         assertEquals(7, p.execute(Request.of("echo", args("v", 7))).toCompletableFuture().join()
                 .result().getAsJsonObject().get("v").getAsInt());
         assertFalse(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false), "the hung process was killed");
@@ -131,37 +122,64 @@ class PythonPoolTest {
         PoolerException e = error(p.execute(Request.of("crash")).toCompletableFuture());
         assertEquals(ErrorKind.WORKER_CRASHED, e.kind());
         assertTrue(e.getMessage().contains("crash"), e.getMessage());
-        await("the pool is back to full size", () -> p.stats().workers() == 2);
+        Await.until("the pool is back to full size", () -> p.stats().workers() == 2);
         assertEquals(1, p.stats().crashes());
         assertEquals(PoolState.RUNNING, p.state());
     }
 
     @Test
-    void aRetryableRequestRunsAgainAfterACrash() throws Exception {
+    void aPoolNeverRetriesByItself() throws Exception {
         PythonPool p = pool(2, ResourceLimits.defaults());
-        // The first worker to take it dies; the retry's worker dies too, so the caller sees one crash error.
+        // Re-running elsewhere is the router's one retry rule; inside a pool a request runs once.
         PoolerException e = error(p.execute(Request.builder("crash").retryable(true).build()).toCompletableFuture());
         assertEquals(ErrorKind.WORKER_CRASHED, e.kind());
-        assertEquals(2, p.stats().crashes(), "it ran twice");
+        assertTrue(e.reachedWorker());
+        Await.until("the crash is counted", () -> p.stats().crashes() == 1);
+        Thread.sleep(300);
+        assertEquals(1, p.stats().crashes(), "it ran once");
     }
 
     @Test
-    void tooManyCrashesMarkThePoolFailed() throws Exception {
+    void aCrashLoopFailsThePoolWhichThenRecoversByItself() throws Exception {
         PythonPool p = pool(1, limits(10, 30_000, 0, 0, 2));
         for (int i = 0; i < 3; i++) {
-            await("a worker is ready", () -> p.stats().workers() == 1);
+            Await.until("a worker is ready", () -> p.stats().workers() == 1);
             error(p.execute(Request.of("crash")).toCompletableFuture());
         }
-        await("the pool fails", () -> p.state() == PoolState.FAILED);
+        Await.until("the pool fails", () -> p.state() == PoolState.FAILED);
         PoolerException e = error(p.execute(Request.of("echo")).toCompletableFuture());
         assertEquals(ErrorKind.SHUTTING_DOWN, e.kind());
-        assertTrue(e.getMessage().contains("more than 2 worker restarts"), e.getMessage());
-        await("its workers are gone", () -> p.pids().isEmpty());
-        // A configuration update brings a failed pool back.
-        p.reconfigure(p.config().toBuilder().resourceLimits(limits(10, 30_000, 0, 0, 5)).build());
+        assertTrue(e.getMessage().contains("more than 2 workers died right after starting"), e.getMessage());
+        assertTrue(e.getMessage().contains("probes again in"), e.getMessage());
+        // Nobody touches it: it probes with one worker, then returns to full size.
+        Await.until("it recovers by itself", () -> p.state() == PoolState.RUNNING);
+        assertEquals(5, p.execute(Request.of("echo", args("v", 5))).toCompletableFuture().join()
+                .result().getAsJsonObject().get("v").getAsInt());
+    }
 
+    @Test
+    void aConfigurationUpdateRevivesAFailedPoolAtOnce() throws Exception {
+        PythonPool p = pool(1, limits(10, 30_000, 0, 0, 0));
+        error(p.execute(Request.of("crash")).toCompletableFuture());
+        Await.until("the pool fails", () -> p.state() == PoolState.FAILED);
+        p.reconfigure(p.config().toBuilder().resourceLimits(limits(10, 30_000, 0, 0, 5)).build());
         assertTrue(p.awaitReady(Duration.ofSeconds(20)));
-        assertEquals(PoolState.RUNNING, p.state());
+        Await.until("one worker serves", () -> p.pids().size() == 1);
+        assertEquals(1, p.stats().workers());
+    }
+
+    @Test
+    void workersKilledFromOutsideAreReplacedWithoutFailingThePool() throws Exception {
+        PythonPool p = pool(2, limits(10, 30_000, 0, 0, 2));
+        for (int i = 0; i < 8; i++) {
+            Await.until("full size", () -> p.stats().workers() == 2);
+            long pid = p.pids().get(0);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL, as the OOM killer does
+            Await.until("the killed worker is gone", () -> !p.pids().contains(pid));
+        }
+        Await.until("full size again", () -> p.stats().workers() == 2);
+        assertEquals(PoolState.RUNNING, p.state(), "kills from outside are not a crash loop");
+        assertTrue(p.stats().crashes() >= 8);
     }
 
     @Test
@@ -171,7 +189,7 @@ class PythonPoolTest {
         for (int i = 0; i < 3; i++) {
             p.execute(Request.of("echo")).toCompletableFuture().join();
         }
-        await("a fresh worker replaces it", () -> p.stats().workers() == 1 && !p.pids().contains(first));
+        Await.until("a fresh worker replaces it", () -> p.stats().workers() == 1 && !p.pids().contains(first));
         assertEquals(0, p.stats().crashes(), "recycling is not a crash");
         p.execute(Request.of("echo")).toCompletableFuture().join();
     }
@@ -181,7 +199,7 @@ class PythonPoolTest {
         PythonPool p = pool(1, limits(10, 30_000, 64, 0, 10));
         long first = p.pids().get(0);
         p.execute(Request.of("alloc", args("mb", 128))).toCompletableFuture().join();
-        await("the bloated worker is replaced", () -> p.stats().workers() == 1 && !p.pids().contains(first));
+        Await.until("the bloated worker is replaced", () -> p.stats().workers() == 1 && !p.pids().contains(first));
         assertEquals(0, p.stats().crashes());
     }
 
@@ -205,7 +223,7 @@ class PythonPoolTest {
         assertTrue(p.awaitReady(Duration.ofSeconds(20)));
         assertEquals(4, p.stats().workers());
         p.reconfigure(p.config().toBuilder().size(1).build());
-        await("the pool shrinks", () -> p.pids().size() == 1);
+        Await.until("the pool shrinks", () -> p.pids().size() == 1);
         p.execute(Request.of("echo")).toCompletableFuture().join();
     }
 

@@ -19,8 +19,8 @@ class RoutingConfigurationTest {
 
     @Test
     void defaultsAreTheSeeds() {
-        LoadBalancingSettings s = LoadBalancingSettings.from(config("ml_optimized"));
-        assertEquals(LoadBalancingSettings.DEFAULTS, s);
+        RouterSettings s = RouterSettings.from(config("ml_optimized"));
+        assertEquals(RouterSettings.DEFAULTS, s);
         assertEquals(30_000L, s.rebalanceIntervalMs());
         assertEquals(0.7, s.migrationThreshold());
         assertTrue(s.workerSharingEnabled());
@@ -29,22 +29,22 @@ class RoutingConfigurationTest {
     @Test
     void badValuesAreRefusedNamingTheField() {
         assertEquals("migration_threshold", assertThrows(InvalidConfigException.class,
-                () -> LoadBalancingSettings.from(config("round_robin", 1, true, 1.5, 1))).field());
+                () -> RouterSettings.from(config("round_robin", 1, true, 1.5, 1))).field());
         assertEquals("migration_threshold", assertThrows(InvalidConfigException.class,
-                () -> LoadBalancingSettings.from(config("round_robin", 1, true, -0.1, 1))).field());
+                () -> RouterSettings.from(config("round_robin", 1, true, -0.1, 1))).field());
         assertEquals("migration_threshold", assertThrows(InvalidConfigException.class,
-                () -> LoadBalancingSettings.from(config("round_robin", 1, true, Double.NaN, 1))).field());
+                () -> RouterSettings.from(config("round_robin", 1, true, Double.NaN, 1))).field());
         assertEquals("rebalance_interval", assertThrows(InvalidConfigException.class,
-                () -> LoadBalancingSettings.from(config("round_robin", -1, true, 0.5, 1))).field());
+                () -> RouterSettings.from(config("round_robin", -1, true, 0.5, 1))).field());
         assertEquals("strategy", assertThrows(InvalidConfigException.class,
-                () -> LoadBalancingSettings.from(config("  ", 1, true, 0.5, 1))).field());
+                () -> RouterSettings.from(config("  ", 1, true, 0.5, 1))).field());
         assertEquals("routed_event_sampling", assertThrows(InvalidConfigException.class,
-                () -> LoadBalancingSettings.from(config("x", 1, true, 0.5, -2))).field());
+                () -> RouterSettings.from(config("x", 1, true, 0.5, -2))).field());
     }
 
     @Test
     void unknownStrategyNamesAreAccepted() {
-        assertEquals("not_installed_yet", LoadBalancingSettings.from(config(":Not_Installed_Yet")).strategy());
+        assertEquals("not_installed_yet", RouterSettings.from(config(":Not_Installed_Yet")).strategy());
     }
 
     @Test
@@ -96,6 +96,6 @@ class RoutingConfigurationTest {
         assertTrue(events.of(PoolerEvents.CONFIG_REJECTED).isEmpty());
         router.activated();
         assertEquals("rebalance_interval", events.of(PoolerEvents.CONFIG_REJECTED).get(0).properties().get(PoolerEvents.FIELD));
-        assertEquals(LoadBalancingSettings.DEFAULTS, router.settings());
+        assertEquals(RouterSettings.DEFAULTS, router.settings());
     }
 }

@@ -190,8 +190,10 @@ class RoutingEngineTest {
         assertEquals("b", ok(router, Request.builder("echo").strategy("to_b").build()).poolId());
         assertEquals("b", ok(router, Request.builder("echo").strategy(":TO_B").build()).poolId());
         assertEquals("to_b", router.recentDecisions(1).get(0).strategy());
-        assertEquals("a", ok(router, Request.builder("echo").strategy("missing").build()).poolId(),
-                "an absent strategy named by a request: the active one decides");
+        PoolerException missing = failure(router, Request.builder("echo").strategy("missing").build());
+        assertEquals(ErrorKind.BAD_REQUEST, missing.kind(), "an absent strategy named by a request is refused");
+        assertTrue(missing.getMessage().contains("'missing'") && missing.getMessage().contains("[to_a, to_b]"), missing.getMessage());
+        assertEquals(0, a.executed.get() - 1, "and runs nowhere");
     }
 
     @Test

@@ -8,13 +8,19 @@ import java.util.Locale;
  * bundle provides is valid (the bundle may arrive later); a blank one, a negative interval or a
  * threshold outside 0..1 is not.
  */
-record LoadBalancingSettings(String strategy, long rebalanceIntervalMs, boolean workerSharingEnabled,
+record RouterSettings(String strategy, long rebalanceIntervalMs, boolean workerSharingEnabled,
                              double migrationThreshold, int routedEventSampling) {
 
-    static final LoadBalancingSettings DEFAULTS = new LoadBalancingSettings("ml_optimized", 30_000L, true, 0.7, 1);
+    static final RouterSettings DEFAULTS = new RouterSettings("ml_optimized", 30_000L, true, 0.7, 1);
+
+    /** The values a plug-in may read ({@link dev.pooler.api.routing.RequestRouter#loadBalancing()}). */
+    dev.pooler.api.routing.LoadBalancingSettings published() {
+        return new dev.pooler.api.routing.LoadBalancingSettings(strategy, rebalanceIntervalMs, workerSharingEnabled,
+                migrationThreshold);
+    }
 
     /** Validates; throws {@link InvalidConfigException} naming the first bad field. */
-    static LoadBalancingSettings from(LoadBalancingConfiguration c) {
+    static RouterSettings from(LoadBalancingConfiguration c) {
         String strategy = normalizeStrategy(c.strategy());
         if (strategy == null) {
             throw new InvalidConfigException("strategy", "must name a strategy, was '" + c.strategy() + "'");
@@ -29,7 +35,7 @@ record LoadBalancingSettings(String strategy, long rebalanceIntervalMs, boolean 
         if (c.routed_event_sampling() < 0) {
             throw new InvalidConfigException("routed_event_sampling", "must be >= 0 (0 = none), was " + c.routed_event_sampling());
         }
-        return new LoadBalancingSettings(strategy, c.rebalance_interval(), c.worker_sharing_enabled(), t,
+        return new RouterSettings(strategy, c.rebalance_interval(), c.worker_sharing_enabled(), t,
                 c.routed_event_sampling());
     }
 

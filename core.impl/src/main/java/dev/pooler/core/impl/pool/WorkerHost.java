@@ -1,0 +1,19 @@
+package dev.pooler.core.impl.pool;
+
+import com.google.gson.JsonElement;
+import dev.pooler.api.PoolerException;
+
+/**
+ * Where a worker's news goes: the pool it serves now, or the {@link Transit} carrying it between
+ * pools. A worker's host changes only under the old host's guard and the worker's own monitor, and
+ * never after the worker has exited; a host that finds the worker has moved on forwards the news.
+ */
+interface WorkerHost {
+
+    void onReady(Worker w);
+
+    /** The worker answered request {@code id}: with a result, or (when {@code error} is not null) with an error. */
+    void onAnswer(Worker w, long id, JsonElement result, PoolerException error);
+
+    void onExit(Worker w, int exitCode, String reason);
+}

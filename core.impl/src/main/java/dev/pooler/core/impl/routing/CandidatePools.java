@@ -1,0 +1,66 @@
+package dev.pooler.core.impl.routing;
+
+import dev.pooler.api.Pool;
+import dev.pooler.api.PoolConfig;
+import dev.pooler.api.PoolState;
+import dev.pooler.api.PoolType;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The one rule that says which pools may take a request (the router and {@code PoolRegistry.optimalPool}
+ * both use it): pools that serve the capability (and the pool type asked for), are running, starting or
+ * recovering, and were not tried yet. Pools still starting only queue the work, so they are used only
+ * when none is running; pools of the caller's zone are preferred when there are any.
+ */
+public final class CandidatePools {
+
+    private CandidatePools() {
+    }
+
+    /**
+     * @param capability the command family, or null for any
+     * @param poolType   the pool type asked for, or null
+     * @param zone       the caller's zone, or null
+     * @param excluded   ids of pools already tried, or null
+     */
+    public static List<Pool> of(List<Pool> all, String capability, PoolType poolType, String zone, Collection<String> excluded) {
+        List<Pool> out = new ArrayList<>(all.size());
+        boolean running = false;
+        int inZone = 0;
+        for (Pool p : all) {
+            if (excluded != null && excluded.contains(p.id())) {
+                continue;
+            }
+            PoolState state = p.state();
+            if (state != PoolState.RUNNING && state != PoolState.STARTING && state != PoolState.RECOVERING) {
+                continue;
+            }
+            PoolConfig c = p.config();
+            if ((capability != null && !c.supports(capability)) || (poolType != null && c.poolType() != poolType)) {
+                continue;
+            }
+            out.add(p);
+            running |= state == PoolState.RUNNING;
+            if (zone != null && zone.equals(c.geographicZone())) {
+                inZone++;
+            }
+        }
+        if (running && out.size() > 1) {
+            out.removeIf(p -> p.state() != PoolState.RUNNING);
+        }
+        if (inZone > 0 && inZone < out.size()) {
+            List<Pool> zoned = new ArrayList<>(inZone);
+            for (Pool p : out) {
+                if (zone.equals(p.config().geographicZone())) {
+                    zoned.add(p);
+                }
+            }
+            if (!zoned.isEmpty()) {
+                out = zoned;
+            }
+        }
+        return out;
+    }
+}
