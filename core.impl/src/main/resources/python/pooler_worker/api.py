@@ -13,6 +13,7 @@ has finished protecting its protocol channel.
 """
 
 import sys
+from collections import OrderedDict
 
 BAD_REQUEST = "BAD_REQUEST"
 WORKER_ERROR = "WORKER_ERROR"
@@ -41,17 +42,81 @@ class BadRequest(CommandError):
     error_type = BAD_REQUEST
 
 
+class SessionCache(object):
+    """The versioned session states a worker holds: id -> (version, state dict).
+
+    Bounded: past ``limit`` sessions (0 = unlimited) the least recently used
+    is evicted first.  ``get`` and ``put`` count as a use.  See runtime.py
+    ("Versioned sessions") for the protocol around it.
+    """
+
+    __slots__ = ("limit", "_entries")
+
+    def __init__(self, limit=1000):
+        self.limit = limit
+        self._entries = OrderedDict()
+
+    def get(self, session_id):
+        """(version, state) of a session, or None; marks it most recently used."""
+        entry = self._entries.get(session_id)
+        if entry is not None:
+            self._entries.move_to_end(session_id)
+        return entry
+
+    def peek(self, session_id):
+        """(version, state) of a session, or None; not counted as a use."""
+        return self._entries.get(session_id)
+
+    def put(self, session_id, version, state):
+        """Hold ``state`` as ``version`` of a session (most recently used); evicts past the limit."""
+        entries = self._entries
+        entries[session_id] = (version, state)
+        entries.move_to_end(session_id)
+        limit = self.limit
+        if limit:
+            while len(entries) > limit:
+                entries.popitem(last=False)
+
+    def pop(self, session_id):
+        """Forget one session; returns True if it was held."""
+        return self._entries.pop(session_id, None) is not None
+
+    def clear(self):
+        """Forget every session; returns how many there were."""
+        n = len(self._entries)
+        self._entries.clear()
+        return n
+
+    def ids(self):
+        """The ids held, least recently used first."""
+        return list(self._entries)
+
+    def __len__(self):
+        return len(self._entries)
+
+    def __contains__(self, session_id):
+        return session_id in self._entries
+
+
 class Context(object):
     """Per-worker context handed to every command.
 
     One instance lives for the whole life of the worker; ``session``,
     ``request_id`` and ``command`` are updated before each command runs.
+
+    Session state: ``session_state()`` is the place for a session's data.  For a
+    request whose session carries a "version" it is the versioned state the
+    runtime installed for this request (from ``session_cache``); it must stay
+    plain JSON (dicts, lists, strings, numbers, booleans, None): the runtime
+    ships it to the caller whenever a command changes it.  Without a version it
+    is the per-worker dict kept under ``state["sessions"]`` as before.
     """
 
     __slots__ = ("session", "worker_id", "pool", "specialization", "state",
-                 "adapter", "request_id", "command")
+                 "adapter", "request_id", "command", "session_cache", "versioned_state")
 
-    def __init__(self, worker_id=None, pool=None, specialization=None, adapter=None):
+    def __init__(self, worker_id=None, pool=None, specialization=None, adapter=None,
+                 session_cache_limit=1000):
         self.session = None          # dict from the request's "session" field, or None
         self.worker_id = worker_id
         self.pool = pool
@@ -60,6 +125,8 @@ class Context(object):
         self.adapter = adapter       # adapter name as configured
         self.request_id = None
         self.command = None
+        self.session_cache = SessionCache(session_cache_limit)   # versioned sessions
+        self.versioned_state = None  # the state of the running request's versioned session
 
     @property
     def session_id(self):
@@ -71,10 +138,17 @@ class Context(object):
     def session_state(self, session_id=_MISSING):
         """The per-session dict (created on demand) for the current (or given) session.
 
-        Requests without a session share the ``None`` entry.
+        Requests without a session share the ``None`` entry.  While a request
+        with a versioned session runs, its state (asked for without an id or
+        with its own id) is the one the runtime installed from its session cache.
         """
+        versioned = self.versioned_state
         if session_id is _MISSING:
+            if versioned is not None:
+                return versioned
             session_id = self.session_id
+        elif versioned is not None and session_id == self.session_id:
+            return versioned
         sessions = self.state.get("sessions")
         if sessions is None:
             sessions = self.state["sessions"] = {}
@@ -84,23 +158,29 @@ class Context(object):
         return st
 
     def drop_session(self, session_id):
-        """Forget the state of one session; returns True if there was any."""
+        """Forget the state of one session (versioned or not); returns True if there was any."""
+        dropped = self.session_cache.pop(session_id)
         sessions = self.state.get("sessions")
-        if not sessions:
-            return False
-        return sessions.pop(session_id, None) is not None
+        if sessions and sessions.pop(session_id, None) is not None:
+            dropped = True
+        return dropped
 
     def drop_all_sessions(self):
         """Forget the state of every session; returns how many there were.
 
-        The state shared by requests without a session counts as one.
+        The state shared by requests without a session counts as one; a session
+        held both with and without versions counts once.
         """
         self.session = None
+        self.versioned_state = None
+        cache = self.session_cache
         sessions = self.state.get("sessions")
-        if not sessions:
-            return 0
-        n = len(sessions)
-        sessions.clear()
+        if sessions:
+            n = len(sessions) + sum(1 for sid in cache.ids() if sid not in sessions)
+            sessions.clear()
+        else:
+            n = len(cache)
+        cache.clear()
         return n
 
     @staticmethod

@@ -19,6 +19,7 @@ in the same order)::
     {"id":N,"command":"echo","args":{...}?,"session":{"id":"s1",...}?}
     -> {"id":N,"ok":true,"result":<json>}
     -> {"id":N,"ok":false,"error":{"type":"BAD_REQUEST"|"WORKER_ERROR","message":"..."}}
+    -> {"id":N,"session":{...},"ok":..,...}     only for a versioned session, see below
 
 A malformed line (not UTF-8/JSON, not an object, no integer id, nested too
 deeply, a number the decoder refuses) gets one BAD_REQUEST reply, in order,
@@ -27,6 +28,54 @@ frame's integer id when one can be found: from the decoded object, or, when
 the line cannot be decoded, from its raw bytes if they start like the frames
 the Java side writes, ``{"id":N,`` or ``{"control":"x","id":N,`` (up to 18
 digits); otherwise "id":null.
+
+Versioned sessions.  A session's state (what ``ctx.session_state()`` returns)
+can follow the session from worker to worker: the Java side keeps each
+session's state in a versioned store and ships it to a worker that lacks it.
+A session object WITHOUT "version" keeps the old behaviour exactly (one state
+per id per worker, no versions, nothing extra in replies).  With a version::
+
+    {"id":7,"command":"c","args":{..},"session":{"id":"s1","version":N}}
+    {"id":7,"command":"c","args":{..},"session":{"id":"s1","version":N,"state":{...}}}
+
+N is an integer >= 0; "id" must be a string, "state" a JSON object ("state":
+null counts as absent); anything else is a BAD_REQUEST.  "state" is sent when
+the Java side believes this worker lacks version N.  The worker keeps a session
+cache, id -> (version, state), bounded by POOLER_SESSION_CACHE (default 1000
+sessions, 0 = unlimited; least recently used evicted first).  The command sees
+as the session's state:
+
+    * the shipped "state" (a deep copy), installed in the cache at version N;
+    * else the cached state, when the cache holds version N of this id;
+    * else, when N == 0, a fresh empty state (a new session);
+    * else the command does not run, and the reply is (served is not counted)
+      {"id":7,"session":{"id":"s1","missing":N},"ok":false,"error":{"type":"WORKER_ERROR",
+       "message":"session 's1' version N is not on this worker (it has M); the caller must
+       send its state"}}                      ("it has none" when the id is not cached)
+
+The state is compared before and after the command through its canonical JSON
+text (sort_keys, separators "," ":", strict: no NaN/Infinity, no conversions
+of non-JSON types).  After a successful command:
+
+    * unchanged: the reply is exactly the one without sessions,
+      {"id":7,"ok":true,"result":..} (the Java fast path takes it);
+    * changed: the cache holds it as version N+1 and the reply carries it, in
+      canonical form, with "session" BEFORE "ok" (so that it never matches the
+      Java fast path, which parses only replies starting {"id":N,"ok":true,"result":):
+      {"id":7,"session":{"id":"s1","version":N+1,"state":{...}},"ok":true,"result":..}
+    * not serializable: {"id":7,"ok":false,"error":{"type":"WORKER_ERROR","message":
+      "session state of 's1' is not JSON-serializable: TypeError: ..."}}.
+
+Whenever the reply is an error (the command failed, the result or the new
+state cannot be serialised, the reply is over the limit) the cached state is
+the one from before the command, still at version N (no partial mutation
+survives), and the error reply carries no "session".  end_session drops the id
+from the cache (and from the unversioned states); configure clears the cache.
+While a versioned request runs, ``ctx.session_state()`` (and
+``ctx.session_state(<its own id>)``) is that state; other ids go to the
+unversioned per-worker states.  Adapters must keep a versioned state plain
+JSON (dicts with string keys, lists, strings, numbers, booleans, null): a
+tuple, say, reads back as a list on the next worker.
 
 Size limits (bytes of one line, newline included; 0 = unlimited; a bad value
 is logged and the default used):
@@ -49,13 +98,15 @@ Control frames::
         -> {"id":N,"ok":true,"result":{"adapter":..,"specialization":..,"pool":..,"worker_id":..,
                                         "capabilities":[..],"sessions_cleared":n}}  (in order with requests)
         A key present with null clears specialization/pool.  A successful configure drops the
-        state of every session (ctx.state["sessions"]; the state shared by requests without a
-        session counts as one): a worker lent to another pool carries nothing of its former
-        pool's sessions.  sessions_cleared = how many were dropped.  On failure the previous
+        state of every session (ctx.state["sessions"] and the versioned session cache; the
+        state shared by requests without a session counts as one, an id in both counts once):
+        a worker lent to another pool carries nothing of its former pool's sessions.
+        sessions_cleared = how many were dropped.  On failure the previous
         adapter, settings and sessions stay and the reply is an error (WORKER_ERROR "cannot
         load adapter ...", or BAD_REQUEST for a non-string field).
     {"control":"end_session","id":N,"session":"s1"}
         -> {"id":N,"ok":true,"result":{"session":"s1","dropped":bool}}   (in order)
+        Drops the id's versioned (cached) state and its unversioned state.
     {"control":"shutdown"}
         no reply; the running and already queued work is finished, then exit 0.
     any other control -> BAD_REQUEST reply with the frame's id.
@@ -125,6 +176,8 @@ MAX_REQUEST_ENV = "POOLER_MAX_REQUEST_BYTES"
 MAX_REPLY_ENV = "POOLER_MAX_REPLY_BYTES"
 DEFAULT_MAX_REQUEST_BYTES = 64 << 20
 DEFAULT_MAX_REPLY_BYTES = 16 << 20
+SESSION_CACHE_ENV = "POOLER_SESSION_CACHE"
+DEFAULT_SESSION_CACHE = 1000
 
 
 def _default(o):
@@ -152,6 +205,10 @@ _json_encoder_ascii = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"),
 _decode = json.JSONDecoder().decode
 _encode = _json_encoder.encode
 _encode_ascii = _json_encoder_ascii.encode
+# The canonical form of a versioned session's state: compared before and after
+# a command, and the very text shipped in the reply.  Strict JSON: no default
+# conversions, no NaN/Infinity (TypeError/ValueError instead).
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False).encode
 
 
 def _to_bytes(text):
@@ -260,7 +317,7 @@ def _load_one(name):
 # --------------------------------------------------------------------------
 # limits and malformed frames
 
-def _byte_limit(env, default):
+def _byte_limit(env, default, what="a byte count"):
     """A size limit from the environment: a non-negative integer, 0 = unlimited."""
     raw = os.environ.get(env)
     if raw is None or not raw.strip():
@@ -270,9 +327,14 @@ def _byte_limit(env, default):
     except ValueError:
         value = -1
     if value < 0:
-        sys.stderr.write("pooler_worker: %s=%r is not a byte count; using %d\n" % (env, raw, default))
+        sys.stderr.write("pooler_worker: %s=%r is not %s; using %d\n" % (env, raw, what, default))
         return default
     return value
+
+
+def _count_limit(env, default):
+    """A count limit from the environment: a non-negative integer, 0 = unlimited."""
+    return _byte_limit(env, default, "a number of sessions")
 
 
 # A frame the decoder refuses still names its request when it starts the way
@@ -312,7 +374,8 @@ class Worker(object):
         self._lock = threading.Lock()
         self._queue = SimpleQueue()
         self.pid = os.getpid()
-        self.ctx = Context(worker_id=worker_id, pool=pool, specialization=specialization)
+        self.ctx = Context(worker_id=worker_id, pool=pool, specialization=specialization,
+                           session_cache_limit=_count_limit(SESSION_CACHE_ENV, DEFAULT_SESSION_CACHE))
         self.served = 0
         self.busy = False
         self.adapter_name = None
@@ -558,10 +621,14 @@ class Worker(object):
                 send_error(rid, BAD_REQUEST, "'args' must be a JSON object, got %s" % _json_kind(args))
                 continue
             session = msg.get("session")
-            if session is not None and session.__class__ is not dict:
-                send_error(rid, BAD_REQUEST, "'session' must be a JSON object, got %s"
-                           % _json_kind(session))
-                continue
+            if session is not None:
+                if session.__class__ is not dict:
+                    send_error(rid, BAD_REQUEST, "'session' must be a JSON object, got %s"
+                               % _json_kind(session))
+                    continue
+                if "version" in session:
+                    self._versioned(rid, command, fn, args, session)
+                    continue
             ctx.session = session
             ctx.request_id = rid
             ctx.command = command
@@ -609,6 +676,156 @@ class Worker(object):
             if len(data) > reply_cap:
                 data = dumps_line(self._oversize({"id": rid}, len(data), "the result of '%s'" % command))
             send_bytes(data)
+
+    # ---- versioned sessions (see "Versioned sessions" in the module docstring)
+
+    def _versioned(self, rid, command, fn, args, session):
+        """Run one request whose session carries a version."""
+        sid = session.get("id")
+        version = session.get("version")
+        shipped = session.get("state")
+        if sid.__class__ is not str:
+            self.send_error(rid, BAD_REQUEST, "'session.id' must be a string, got %s" % _json_kind(sid))
+            return
+        if not _is_int(version) or version < 0:
+            self.send_error(rid, BAD_REQUEST, "'session.version' must be an integer >= 0, got %s"
+                            % _json_repr(version)[:40])
+            return
+        if shipped is not None and shipped.__class__ is not dict:
+            self.send_error(rid, BAD_REQUEST, "'session.state' must be a JSON object, got %s"
+                            % _json_kind(shipped))
+            return
+        ctx = self.ctx
+        cache = ctx.session_cache
+        before = None
+        if shipped is not None:
+            # a deep copy that shares nothing with the request (ctx.session still
+            # holds the shipped object), taken from the canonical text we need anyway
+            try:
+                before = _canonical(shipped)
+            except (TypeError, ValueError, RecursionError) as e:     # NaN/Infinity sent
+                self.send_error(rid, BAD_REQUEST, "'session.state' is not strict JSON: %s"
+                                % _describe(e))
+                return
+            state = _decode(before)
+        else:
+            entry = cache.get(sid)
+            if entry is not None and entry[0] == version:
+                state = entry[1]
+            elif version == 0:
+                state = {}
+            else:
+                self.send({"id": rid, "session": {"id": sid, "missing": version}, "ok": False,
+                           "error": {"type": WORKER_ERROR, "message":
+                                     "session %s version %d is not on this worker (it has %s); "
+                                     "the caller must send its state"
+                                     % (_quoted(sid), version,
+                                        "none" if entry is None else entry[0])}},
+                          "the error of '%s'" % command)
+                return
+        if before is None:
+            try:
+                before = _canonical(state)
+            except (TypeError, ValueError, RecursionError) as e:
+                # a cached state changed behind the runtime's back: never run on it
+                cache.pop(sid)
+                self.send_error(rid, WORKER_ERROR, "session state of %s is not JSON-serializable: %s"
+                                % (_quoted(sid), _describe(e)), "the error of '%s'" % command)
+                return
+        cache.put(sid, version, state)
+        ctx.session = session
+        ctx.request_id = rid
+        ctx.command = command
+        ctx.versioned_state = state
+        self.busy = True
+        try:
+            ok, result = self._call(fn, args)
+        finally:
+            ctx.versioned_state = None
+        self.busy = False
+        self.served += 1
+        if not ok:
+            # no partial mutation survives a failed command
+            self._restore(sid, version, state, before)
+            self.send_error(rid, result[0], result[1], "the error of '%s'" % command)
+            return
+        try:
+            encoded = _encode(result)
+        except Exception as e:
+            traceback.print_exc()
+            self._restore(sid, version, state, before)
+            self.send_error(rid, WORKER_ERROR, "result of command '%s' is not JSON-serializable: %s"
+                            % (command, _describe(e)))
+            return
+        try:
+            after = _canonical(state)
+        except (TypeError, ValueError, RecursionError) as e:
+            traceback.print_exc()
+            self._restore(sid, version, state, before, changed=True)
+            self.send_error(rid, WORKER_ERROR, "session state of %s is not JSON-serializable: %s"
+                            % (_quoted(sid), _describe(e)), "the error of '%s'" % command)
+            return
+        if after == before:
+            # unchanged: the reply is exactly the one without versions (the Java fast path)
+            text = '{"id":%d,"ok":true,"result":%s}\n' % (rid, encoded)
+            what = "the result of '%s'" % command
+        else:
+            # "session" before "ok": this reply must not take the Java fast path
+            text = '{"id":%d,"session":{"id":%s,"version":%d,"state":%s},"ok":true,"result":%s}\n' \
+                   % (rid, _encode(sid), version + 1, after, encoded)
+            what = "the result of '%s' with the state of session %s" % (command, _quoted(sid))
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:      # lone surrogates in the result or the id: \u escapes
+            data = dumps_line(_decode(text))
+        if len(data) > self._reply_cap:
+            if after != before:
+                self._restore(sid, version, state, before, changed=True)
+            self.send_bytes(dumps_line(self._oversize({"id": rid}, len(data), what)))
+            return
+        if after != before:
+            cache.put(sid, version + 1, state)
+        self.send_bytes(data)
+
+    def _restore(self, sid, version, state, before, changed=None):
+        """After a failed command: the session is back to `before` (its canonical text) at `version`."""
+        cache = self.ctx.session_cache
+        if changed is None:
+            try:
+                changed = _canonical(state) != before
+            except (TypeError, ValueError, RecursionError):
+                changed = True
+        if changed:
+            state = _decode(before)
+        if sid in cache:
+            cache.put(sid, version, state)
+
+    def _call(self, fn, args):
+        """Run a command: (True, result) or (False, (error type, message)).
+
+        The same outcomes as the inline path of _executor_loop (kept inline there
+        for speed).
+        """
+        try:
+            return True, fn(args, self.ctx)
+        except CommandError as e:
+            if e.error_type != BAD_REQUEST:
+                traceback.print_exc()
+            return False, (e.error_type, e.message)
+        except (ValueError, TypeError, KeyError) as e:
+            traceback.print_exc()
+            return False, (BAD_REQUEST, _describe(e))
+        except SystemExit as e:
+            code = e.code
+            if code is None:
+                code = 0
+            elif not isinstance(code, int):
+                sys.stderr.write("%s\n" % (code,))
+                code = 1
+            _die(code)
+        except BaseException as e:     # includes KeyboardInterrupt raised by user code
+            traceback.print_exc()
+            return False, (WORKER_ERROR, _describe(e))
 
     def _unknown_command(self, rid, command):
         if command is None:
@@ -706,6 +923,12 @@ def _json_repr(v):
         return _encode(v)
     except Exception:
         return repr(v)
+
+
+def _quoted(text):
+    """'text' for messages (JSON-escaped inside when it needs escaping)."""
+    r = _encode_ascii(text)
+    return "'%s'" % r[1:-1]
 
 
 def _describe(e):

@@ -17,7 +17,9 @@ Commands:
                   -> {"label": best, "scores": {label: cosine}}
   create_program  {"id": p, "signature"?: "input -> output", "examples"?: [..], "dim"?}
                   examples: {"input": s, "output": s} objects, [input, output] pairs or
-                  plain strings.  Stored per session (request "session".id).
+                  plain strings.  Stored per session (request "session".id) as plain
+                  JSON (dicts, lists, strings, numbers), so that a versioned session's
+                  state can be shipped to another worker (see runtime.py).
                   -> {"program_id": p, "session": sid, "signature": sig, "examples": n, "replaced": bool}
   execute_program {"program_id": p, "input"?: s}   (or the signature's input field name)
                   -> {"program_id", "session", "signature", "output", "score", "executions"}
@@ -366,8 +368,12 @@ def classify(args, ctx):
 
 # ---- session programs
 
-def _programs(ctx):
-    return ctx.session_state().setdefault("text.programs", {})
+def _programs(ctx, create=False):
+    """The session's programs: {id: program}, all plain JSON (the state may be shipped)."""
+    state = ctx.session_state()
+    if create:
+        return state.setdefault("text.programs", {})
+    return state.get("text.programs") or {}
 
 
 def _parse_signature(sig):
@@ -404,19 +410,20 @@ def create_program(args, ctx):
             raise BadRequest("argument 'examples[%d]' must be a string, an object or an "
                              "[input, output] pair" % i)
     labelled = [e for e in examples if e[1] is not None]
+    # targets: [[label, vector], ...] - lists, not tuples: the state is plain JSON
     if labelled:
         groups = {}
         for inp, out in labelled:
             groups.setdefault(out, []).append(inp)
         mode = "classify"
-        targets = _label_centroids(groups, dim)
+        targets = [[label, centroid] for label, centroid in _label_centroids(groups, dim)]
     elif examples:
         mode = "retrieve"
-        targets = [(inp, embed_text(inp, dim)) for inp, _ in examples]
+        targets = [[inp, embed_text(inp, dim)] for inp, _ in examples]
     else:
         mode = "identity"
         targets = []
-    programs = _programs(ctx)
+    programs = _programs(ctx, create=True)
     replaced = pid in programs
     programs[pid] = {
         "signature": signature,

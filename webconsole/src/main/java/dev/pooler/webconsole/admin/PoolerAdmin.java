@@ -9,6 +9,7 @@ import dev.pooler.api.Response;
 import dev.pooler.api.admin.AdminAction;
 import dev.pooler.api.admin.AdminSection;
 import dev.pooler.api.metrics.MultiPoolMetrics;
+import dev.pooler.api.session.SessionStore;
 import dev.pooler.api.routing.LoadBalancingStrategy;
 import dev.pooler.api.routing.RequestRouter;
 import java.io.IOException;
@@ -73,6 +74,10 @@ public class PoolerAdmin {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile MultiPoolMetrics metrics;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SessionStore sessionStore;
+
     /** A contributed section and its name. */
     public record SectionRef(String name, AdminSection section) {
     }
@@ -136,6 +141,10 @@ public class PoolerAdmin {
 
     public Optional<RequestRouter> router() {
         return Optional.ofNullable(router);
+    }
+
+    public Optional<SessionStore> sessionStore() {
+        return Optional.ofNullable(sessionStore);
     }
 
     public Optional<MultiPoolMetrics> metrics() {

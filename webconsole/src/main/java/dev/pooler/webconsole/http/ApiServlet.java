@@ -8,6 +8,9 @@ import dev.pooler.api.Pool;
 import dev.pooler.api.PoolerException;
 import dev.pooler.webconsole.admin.ConsoleModel;
 import dev.pooler.webconsole.admin.PoolerAdmin;
+import dev.pooler.api.session.SessionState;
+import dev.pooler.api.session.SessionStore;
+import java.util.Optional;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -70,12 +73,57 @@ public class ApiServlet extends HttpServlet {
             JsonObject body = new JsonObject();
             body.add("pools", pools);
             JsonReplies.write(resp, 200, body);
+        } else if (path.equals("/sessions")) {
+            JsonReplies.write(resp, 200, sessions());
         } else if (path.equals("/execute")) {
             resp.setHeader("Allow", "POST");
             JsonReplies.write(resp, 405, JsonReplies.error("METHOD_NOT_ALLOWED", "use POST for /pooler/api/execute"));
         } else {
             notFound(resp, path);
         }
+    }
+
+    /** {@code DELETE /pooler/api/sessions/{id}}: forgets a session's state. */
+    @Override
+    protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = path(req);
+        if (!path.startsWith("/sessions/") || path.length() == "/sessions/".length()) {
+            notFound(resp, path);
+            return;
+        }
+        String id = path.substring("/sessions/".length());
+        Optional<SessionStore> store = admin.sessionStore();
+        if (store.isEmpty()) {
+            JsonReplies.write(resp, 503, JsonReplies.error("SHUTTING_DOWN", "the session store (dev.pooler.core.impl) is not running"));
+        } else if (store.get().delete(id)) {
+            JsonObject body = new JsonObject();
+            body.addProperty("ok", true);
+            body.addProperty("deleted", id);
+            JsonReplies.write(resp, 200, body);
+        } else {
+            JsonReplies.write(resp, 404, JsonReplies.error("NOT_FOUND", "no session '" + clip(id) + "' in the session store"));
+        }
+    }
+
+    private JsonObject sessions() {
+        JsonObject body = new JsonObject();
+        JsonArray list = new JsonArray();
+        admin.sessionStore().ifPresent(store -> {
+            body.addProperty("ttlSeconds", store.ttlSeconds());
+            body.addProperty("maxSessions", store.maxSessions());
+            for (SessionState s : store.sessions()) {
+                JsonObject o = new JsonObject();
+                o.addProperty("id", s.sessionId());
+                o.addProperty("version", s.version());
+                o.addProperty("sizeChars", s.size());
+                o.addProperty("requests", s.requests());
+                o.addProperty("createdMillis", s.createdMillis());
+                o.addProperty("lastAccessMillis", s.lastAccessMillis());
+                list.add(o);
+            }
+        });
+        body.add("sessions", list);
+        return body;
     }
 
     @Override
@@ -266,7 +314,8 @@ public class ApiServlet extends HttpServlet {
 
     private static void notFound(HttpServletResponse resp, String path) throws IOException {
         JsonReplies.write(resp, 404, JsonReplies.error("NOT_FOUND",
-                "no such endpoint: /pooler/api" + path + " (there are POST /pooler/api/execute and GET /pooler/api/pools)"));
+                "no such endpoint: /pooler/api" + clip(path) + " (there are POST /pooler/api/execute, GET /pooler/api/pools,"
+                        + " GET /pooler/api/sessions and DELETE /pooler/api/sessions/{id})"));
     }
 
     private static String clip(String s) {

@@ -3,6 +3,7 @@ package dev.pooler.core.impl.pool;
 import dev.pooler.api.WorkerState;
 import dev.pooler.core.impl.worker.WireIds;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -23,9 +24,26 @@ final class Dispatcher {
         return idle.size();
     }
 
-    /** An idle worker for a new request, if one waits and no request is queued ahead. */
-    Worker idleWorkerFor(PendingRequest p) {
-        return queue.isEmpty() ? idle.pollFirst() : null;
+    /**
+     * An idle worker for a new request, if one waits and no request is queued ahead: for a session's
+     * request, one that already holds the session's current version when there is one (its state need
+     * not travel), else the most recently used.
+     */
+    Worker idleWorkerFor(PendingRequest p, long sessionVersion) {
+        if (!queue.isEmpty() || idle.isEmpty()) {
+            return null;
+        }
+        String session = p.request.sessionId();
+        if (session != null && sessionVersion > 0) {
+            for (Iterator<Worker> it = idle.iterator(); it.hasNext(); ) {
+                Worker w = it.next();
+                if (w.sessions.holds(session, sessionVersion)) {
+                    it.remove();
+                    return w;
+                }
+            }
+        }
+        return idle.pollFirst();
     }
 
     /** Queues a request; false when the queue holds {@code maxQueue} already. */

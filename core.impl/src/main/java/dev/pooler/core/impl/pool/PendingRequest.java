@@ -29,6 +29,11 @@ final class PendingRequest {
     /** Set when a worker takes the request (guarded by the lock of the worker's host). */
     long sentNanos;
     long wireId;
+    /** The session version the request runs against, and the state shipped with it (null: the worker holds it). */
+    long sessionVersion;
+    String sessionState;
+    /** Set once the request was sent again with its session's state, after the worker said it lacked it. */
+    boolean resentWithState;
 
     PendingRequest(Request request, long timeoutNanos, PoolCounters counters, Executor answerExecutor) {
         this.request = request;

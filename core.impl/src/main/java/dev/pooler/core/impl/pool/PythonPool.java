@@ -1,6 +1,7 @@
 package dev.pooler.core.impl.pool;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.pooler.api.ErrorKind;
 import dev.pooler.api.Pool;
 import dev.pooler.api.PoolConfig;
@@ -13,6 +14,7 @@ import dev.pooler.api.WorkerExchange;
 import dev.pooler.api.WorkerInfo;
 import dev.pooler.api.WorkerState;
 import dev.pooler.api.events.PoolerEvents;
+import dev.pooler.api.session.SessionState;
 import dev.pooler.core.impl.worker.WorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,15 +145,26 @@ public final class PythonPool implements Pool, WorkerHost {
         PoolConfig c = config;
         long timeout = (request.timeout() != null ? request.timeout() : c.resourceLimits().requestTimeout()).toNanos();
         PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers());
+        long sessionVersion = 0;
+        if (request.sessionId() != null) {
+            try {
+                SessionState session = rt.sessions().use(request.sessionId());
+                sessionVersion = session == null ? 0 : session.version();
+            } catch (PoolerException forgotten) {
+                p.fail(forgotten, System.nanoTime());
+                return p.future;
+            }
+        }
         Worker w = null;
         PoolerException refusal;
         lock.lock();
         try {
             refusal = refusalLocked();
             if (refusal == null) {
-                w = dispatcher.idleWorkerFor(p);
+                w = dispatcher.idleWorkerFor(p, sessionVersion);
                 if (w != null) {
                     Dispatcher.assign(w, p);
+                    sessionFrameLocked(w, p, false);
                 } else if (!dispatcher.enqueue(p, c.resourceLimits().maxQueue())) {
                     refusal = new PoolerException(ErrorKind.POOL_OVERLOADED, "pool " + poolId + " is overloaded: "
                             + dispatcher.queued() + " requests queued (max_queue " + c.resourceLimits().maxQueue() + ")", poolId);
@@ -181,7 +194,29 @@ public final class PythonPool implements Pool, WorkerHost {
     /** A failed write means the process is dying; its exit answers the request. */
     private static void send(Worker w, PendingRequest p) {
         Request r = p.request;
-        w.process.sendRequest(p.wireId, r.command(), r.argsJson(), r.sessionId());
+        if (r.sessionId() == null) {
+            w.process.sendRequest(p.wireId, r.command(), r.argsJson());
+        } else {
+            w.process.sendRequest(p.wireId, r.command(), r.argsJson(), r.sessionId(), p.sessionVersion, p.sessionState);
+        }
+    }
+
+    /**
+     * A session's request runs against the store's current version of the session; its state travels
+     * along when the worker does not hold that version (or, {@code force}, said it lacked it). Lock held.
+     */
+    private void sessionFrameLocked(Worker w, PendingRequest p, boolean force) {
+        String id = p.request.sessionId();
+        if (id == null) {
+            return;
+        }
+        SessionState s = rt.sessions().get(id).orElse(null);
+        p.sessionVersion = s == null ? 0 : s.version();
+        p.sessionState = null;
+        if (s != null && s.version() > 0 && (force || !w.sessions.holds(id, s.version()))) {
+            p.sessionState = s.stateJson();
+            w.sessions.put(id, s.version());
+        }
     }
 
     // --- what workers say (on their reader threads) ---------------------------------------------------
@@ -223,11 +258,13 @@ public final class PythonPool implements Pool, WorkerHost {
     }
 
     @Override
-    public void onAnswer(Worker w, long id, JsonElement result, PoolerException error) {
+    public void onAnswer(Worker w, long id, JsonElement result, PoolerException error, JsonObject session) {
         long now = System.nanoTime();
         Outbox out = new Outbox();
         PendingRequest done = null;
         PendingRequest next = null;
+        PendingRequest again = null;
+        SessionChange change = null;
         WorkerHost elsewhere = null;
         lock.lock();
         try {
@@ -235,7 +272,13 @@ public final class PythonPool implements Pool, WorkerHost {
                 elsewhere = w.home;
             } else {
                 PendingRequest p = w.current;
-                if (p != null && (id < 0 || p.wireId == id)) {
+                change = p != null && (id < 0 || p.wireId == id) ? SessionChange.of(session, w) : null;
+                if (change != null && change.missing() && !p.resentWithState) {
+                    // The worker lacked the session's state and did not run the command: once more, with it.
+                    p.resentWithState = true;
+                    sessionFrameLocked(w, p, true);
+                    again = p;
+                } else if (p != null && (id < 0 || p.wireId == id)) {
                     done = p;
                     w.current = null;
                     w.served++;
@@ -254,8 +297,15 @@ public final class PythonPool implements Pool, WorkerHost {
             lock.unlock();
         }
         if (elsewhere != null) {
-            elsewhere.onAnswer(w, id, result, error);
+            elsewhere.onAnswer(w, id, result, error, session);
             return;
+        }
+        if (again != null) {
+            send(w, again);
+            return;
+        }
+        if (change != null) {
+            change.keep(rt.sessions());
         }
         if (done == null) {
             LOG.log(System.Logger.Level.DEBUG, "pool {0}: {1} answered request {2}, which nobody waits for any more (dropped)",
@@ -384,7 +434,11 @@ public final class PythonPool implements Pool, WorkerHost {
             retireLocked(w, out);
             return null;
         }
-        return dispatcher.next(w);
+        PendingRequest next = dispatcher.next(w);
+        if (next != null) {
+            sessionFrameLocked(w, next, false);
+        }
+        return next;
     }
 
     // --- sizing ---------------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ public final class Transit implements DetachedWorker, WorkerHost {
             synchronized (w) {
                 w.adapter = target.workerSpec().adapter();
                 w.specialization = target.specialization();
+                w.sessions.clear(); // configure cleared the worker's sessions
             }
         });
     }
@@ -141,9 +142,10 @@ public final class Transit implements DetachedWorker, WorkerHost {
     }
 
     @Override
-    public void onAnswer(Worker worker, long id, JsonElement result, PoolerException error) {
+    public void onAnswer(Worker worker, long id, JsonElement result, PoolerException error, JsonObject session) {
         PendingRequest done = null;
         WorkerHost elsewhere = null;
+        SessionChange change = null;
         synchronized (w) {
             if (w.home != this) {
                 elsewhere = w.home;
@@ -151,14 +153,18 @@ public final class Transit implements DetachedWorker, WorkerHost {
                 done = w.current;
                 w.current = null;
                 w.served++;
+                change = SessionChange.of(session, w);
             }
         }
         if (elsewhere != null) {
-            elsewhere.onAnswer(worker, id, result, error);
+            elsewhere.onAnswer(worker, id, result, error, session);
             return;
         }
         if (done == null) {
             return;
+        }
+        if (change != null) {
+            change.keep(rt.sessions());
         }
         if (carriedDeadline != null) {
             carriedDeadline.cancel(false);

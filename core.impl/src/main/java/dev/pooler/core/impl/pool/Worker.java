@@ -53,6 +53,8 @@ final class Worker implements WorkerListener {
     String retireReason;
     /** Set when Pooler itself ends the process, so its exit is not a crash. */
     String exitReason;
+    /** The session versions this worker holds (as far as the pool knows), least recently used first out. */
+    final SessionVersions sessions = new SessionVersions();
     /** Set, under this object's monitor, when the process has ended: its host no longer changes. */
     private boolean exited;
 
@@ -131,23 +133,25 @@ final class Worker implements WorkerListener {
 
     @Override
     public void onResult(WorkerProcess worker, long id, JsonElement result) {
-        home.onAnswer(this, id, result, null);
+        home.onAnswer(this, id, result, null, null);
     }
 
     @Override
     public void onReply(WorkerProcess worker, long id, JsonObject frame) {
+        JsonElement s = frame.get("session");
+        JsonObject session = s != null && s.isJsonObject() ? s.getAsJsonObject() : null;
         JsonElement ok = frame.get("ok");
         if (ok != null && ok.isJsonPrimitive() && ok.getAsBoolean()) {
             JsonElement result = frame.get("result");
-            home.onAnswer(this, id, result == null ? com.google.gson.JsonNull.INSTANCE : result, null);
+            home.onAnswer(this, id, result == null ? com.google.gson.JsonNull.INSTANCE : result, null, session);
         } else {
-            home.onAnswer(this, id, null, errorOf(frame));
+            home.onAnswer(this, id, null, errorOf(frame), session);
         }
     }
 
     @Override
     public void onBrokenReply(WorkerProcess worker, long id, String problem) {
-        home.onAnswer(this, id, null, new PoolerException(ErrorKind.WORKER_ERROR, problem, owner.id()));
+        home.onAnswer(this, id, null, new PoolerException(ErrorKind.WORKER_ERROR, problem, owner.id()), null);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pooler.core.impl.pool;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.pooler.api.PoolerException;
 
 /**
@@ -12,8 +13,12 @@ interface WorkerHost {
 
     void onReady(Worker w);
 
-    /** The worker answered request {@code id}: with a result, or (when {@code error} is not null) with an error. */
-    void onAnswer(Worker w, long id, JsonElement result, PoolerException error);
+    /**
+     * The worker answered request {@code id}: with a result, or (when {@code error} is not null) with an
+     * error; {@code session} is the reply's session field ({@code id} + {@code version} + {@code state}
+     * when the request changed the session's state, {@code missing} when the worker lacked it), or null.
+     */
+    void onAnswer(Worker w, long id, JsonElement result, PoolerException error, JsonObject session);
 
     void onExit(Worker w, int exitCode, String reason);
 }

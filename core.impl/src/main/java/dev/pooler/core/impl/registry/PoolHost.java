@@ -8,6 +8,7 @@ import dev.pooler.core.impl.events.EventSink;
 import dev.pooler.core.impl.pool.PoolLookup;
 import dev.pooler.core.impl.pool.PoolRuntime;
 import dev.pooler.core.impl.pool.PythonPool;
+import dev.pooler.core.impl.session.SessionStoreImpl;
 import dev.pooler.core.impl.worker.PythonRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public class PoolHost implements PoolLookup {
     }
 
     @Activate
-    public PoolHost(BundleContext context) {
+    public PoolHost(BundleContext context, @Reference SessionStoreImpl sessions) {
         this.context = context;
         Path runtimeDir = PythonRuntime.unpack(context.getBundle());
         this.defaultPython = defaultPython(context);
@@ -65,7 +66,7 @@ public class PoolHost implements PoolLookup {
             t.setDaemon(true);
             return t;
         });
-        this.runtime = PoolRuntime.create(runtimeDir, scheduler, events);
+        this.runtime = PoolRuntime.create(runtimeDir, scheduler, events).withSessions(sessions);
         this.defaultPoolAllowed = !"false".equalsIgnoreCase(String.valueOf(context.getProperty("pooler.default.pool")).trim());
     }
 

@@ -131,12 +131,26 @@ public final class WorkerProcess {
         env.put("POOLER_MAX_REPLY_BYTES", Integer.toString(maxReplyBytes));
     }
 
-    /** Sends a request frame. Returns false if the worker's stdin is closed (it is dying). */
-    public boolean sendRequest(long id, String command, String argsJson, String sessionId) {
-        StringBuilder sb = new StringBuilder(64 + command.length() + argsJson.length());
+    /** Sends a request frame without a session. Returns false if the worker's stdin is closed (it is dying). */
+    public boolean sendRequest(long id, String command, String argsJson) {
+        return sendRequest(id, command, argsJson, null, 0, null);
+    }
+
+    /**
+     * Sends a request frame; with a session, {@code {"session":{"id":…,"version":N,"state":…?}}}: the state
+     * travels when the worker lacks version N. Returns false if the worker's stdin is closed (it is dying).
+     */
+    public boolean sendRequest(long id, String command, String argsJson, String sessionId, long sessionVersion,
+                               String sessionState) {
+        StringBuilder sb = new StringBuilder(64 + command.length() + argsJson.length()
+                + (sessionState == null ? 0 : sessionState.length()));
         sb.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":").append(argsJson);
         if (sessionId != null) {
-            sb.append(",\"session\":{\"id\":").append(GSON.toJson(sessionId)).append('}');
+            sb.append(",\"session\":{\"id\":").append(GSON.toJson(sessionId)).append(",\"version\":").append(sessionVersion);
+            if (sessionState != null) {
+                sb.append(",\"state\":").append(sessionState);
+            }
+            sb.append('}');
         }
         sb.append("}\n");
         return write(sb.toString());

@@ -33,7 +33,7 @@ class WorkerProcessTest {
     private WorkerProcess worker;
 
     /** Everything the process says about requests, in order. */
-    static final class Recorder implements WorkerListener {
+    static class Recorder implements WorkerListener {
         final List<String> events = new CopyOnWriteArrayList<>();
         final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -94,12 +94,12 @@ class WorkerProcessTest {
     void aLateControlReplyIsDroppedAndNeverAnswersARequest() throws Exception {
         WorkerProcess w = start(1 << 20);
         long sleeper = WireIds.next();
-        assertTrue(w.sendRequest(sleeper, "sleep", "{\"ms\":400}", null));
+        assertTrue(w.sendRequest(sleeper, "sleep", "{\"ms\":400}"));
         // Queued behind the sleep, so it cannot answer within its deadline.
         PoolerException e = failure(w.call("configure", new JsonObject(), Duration.ofMillis(50), timer));
         assertEquals(ErrorKind.TIMEOUT, e.kind());
         long next = WireIds.next();
-        assertTrue(w.sendRequest(next, "echo", "{\"x\":1}", null));
+        assertTrue(w.sendRequest(next, "echo", "{\"x\":1}"));
         Await.until("both requests answered", () -> heard.events.size() >= 2);
         Thread.sleep(200); // the configure reply has arrived in between: it must not show up as anything
         assertEquals(List.of("result " + sleeper + " {\"slept_ms\":400}", "result " + next + " {\"x\":1}"), heard.events);
@@ -109,7 +109,7 @@ class WorkerProcessTest {
     void configureAnswersItsOwnCallInOrderWithRequests() throws Exception {
         WorkerProcess w = start(1 << 20);
         long before = WireIds.next();
-        w.sendRequest(before, "echo", "{\"n\":1}", null);
+        w.sendRequest(before, "echo", "{\"n\":1}");
         JsonObject f = new JsonObject();
         f.addProperty("pool", "elsewhere");
         JsonObject result = w.call("configure", f, Duration.ofSeconds(10), timer).get(30, TimeUnit.SECONDS);
@@ -149,13 +149,13 @@ class WorkerProcessTest {
     void aReplyOverTheLimitFailsItsRequestNamingTheLimitAndTheWorkerServesOn() throws Exception {
         WorkerProcess w = start(4096);
         long big = WireIds.next();
-        w.sendRequest(big, "echo", "{\"s\":\"" + "x".repeat(100_000) + "\"}", null);
+        w.sendRequest(big, "echo", "{\"s\":\"" + "x".repeat(100_000) + "\"}");
         Await.until("an answer", () -> !heard.events.isEmpty());
         String e = heard.events.get(0);
         assertTrue(e.startsWith("broken " + big + " ") || e.startsWith("reply " + big + " "), e);
         assertTrue(e.contains("4096"), "names the limit: " + e);
         long small = WireIds.next();
-        w.sendRequest(small, "echo", "{\"n\":2}", null);
+        w.sendRequest(small, "echo", "{\"n\":2}");
         Await.until("the next answer", () -> heard.events.size() == 2);
         assertEquals("result " + small + " {\"n\":2}", heard.events.get(1));
         assertTrue(w.isAlive());
@@ -166,10 +166,30 @@ class WorkerProcessTest {
         WorkerProcess w = start(1 << 20);
         long id = WireIds.next();
         // 5,000 digits: Python refuses the integer before it reads the id.
-        w.sendRequest(id, "echo", "{\"n\":" + "9".repeat(5000) + "}", null);
+        w.sendRequest(id, "echo", "{\"n\":" + "9".repeat(5000) + "}");
         Await.until("an answer", () -> !heard.events.isEmpty());
         String e = heard.events.get(0);
         assertTrue(e.contains(" " + id + " ") || e.startsWith("broken -1 "), e);
         assertTrue(w.isAlive());
+    }
+
+    @Test
+    void anyThrowableWhileHandlingAReplyEndsTheWorkerCleanly() throws Exception {
+        // A listener that fails as an exhausted heap would: the reader must end the process and report its exit.
+        Recorder failing = new Recorder() {
+            @Override
+            public void onResult(WorkerProcess w, long id, JsonElement result) {
+                throw new OutOfMemoryError("simulated while handling reply " + id);
+            }
+        };
+        worker = new WorkerProcess("wp-2", "wp", WorkerSpec.defaults().withAdapter("bench"), null, RUNTIME,
+                1 << 20, 200, failing, answers);
+        worker.start();
+        failing.ready.get(30, TimeUnit.SECONDS);
+        long pid = worker.pid();
+        worker.sendRequest(WireIds.next(), "echo", "{\"x\":1}");
+        Await.until("the worker's exit is reported", () -> failing.events.stream().anyMatch(e -> e.startsWith("exit ")));
+        Await.until("the process is gone", () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertFalse(worker.isAlive());
     }
 }

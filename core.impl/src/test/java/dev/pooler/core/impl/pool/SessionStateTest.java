@@ -1,0 +1,140 @@
+package dev.pooler.core.impl.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.pooler.api.ErrorKind;
+import dev.pooler.api.PoolConfig;
+import dev.pooler.api.PoolerException;
+import dev.pooler.api.Request;
+import dev.pooler.api.Response;
+import dev.pooler.api.WorkerSpec;
+import dev.pooler.api.session.SessionState;
+import dev.pooler.core.impl.Await;
+import dev.pooler.core.impl.events.EventSink;
+import dev.pooler.core.impl.session.SessionStoreImpl;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A session's state outlives the worker that made it: the store keeps it, any worker can continue it. */
+class SessionStateTest {
+
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final SessionStoreImpl store = new SessionStoreImpl(3600, 3, clock::get);
+    private final PoolRuntime runtime = PoolRuntime.create(PythonPoolTest.RUNTIME, scheduler, EventSink.NONE).withSessions(store);
+    private final List<PythonPool> pools = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        pools.forEach(p -> p.stop(Duration.ofSeconds(2)));
+        scheduler.shutdownNow();
+    }
+
+    private PythonPool start(int size) throws InterruptedException {
+        PythonPool p = new PythonPool(PoolConfig.builder().poolId("s" + pools.size()).size(size)
+                .workerSpec(WorkerSpec.defaults().withAdapter("bench,text,testing")).build(), runtime);
+        pools.add(p);
+        p.start();
+        assertTrue(p.awaitReady(Duration.ofSeconds(30)));
+        return p;
+    }
+
+    private static Request create(String session) {
+        JsonObject args = new JsonObject();
+        args.addProperty("id", "p1");
+        JsonArray examples = new JsonArray();
+        JsonArray good = new JsonArray();
+        good.add("good movie");
+        good.add("pos");
+        JsonArray bad = new JsonArray();
+        bad.add("bad film");
+        bad.add("neg");
+        examples.add(good);
+        examples.add(bad);
+        args.add("examples", examples);
+        return Request.builder("create_program").args(args).session(session).build();
+    }
+
+    private static Request execute(String session) {
+        JsonObject args = new JsonObject();
+        args.addProperty("program_id", "p1");
+        args.addProperty("input", "a good one");
+        return Request.builder("execute_program").args(args).session(session).build();
+    }
+
+    private static Response ok(PythonPool p, Request r) throws Exception {
+        return p.execute(r).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSessionsProgramRunsOnEveryWorkerOfThePool() throws Exception {
+        PythonPool p = start(3);
+        ok(p, create("s1"));
+        assertEquals(1, store.get("s1").orElseThrow().version(), "the reply brought the new state to the store");
+        Set<String> workers = new HashSet<>();
+        for (int round = 0; round < 10; round++) {
+            // Three at once: they run on three different workers, only one of which made the program.
+            List<CompletableFuture<Response>> f = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                f.add(p.execute(execute("s1")).toCompletableFuture());
+            }
+            for (CompletableFuture<Response> r : f) {
+                Response answer = r.get(30, TimeUnit.SECONDS);
+                assertEquals("pos", answer.result().getAsJsonObject().get("output").getAsString());
+                workers.add(answer.workerId());
+            }
+        }
+        assertEquals(3, workers.size(), "the session ran on every worker");
+        assertEquals(0, p.duplicateAnswers());
+    }
+
+    @Test
+    void aWorkerKilledInTheMiddleOfASessionCostsAtMostItsRequest() throws Exception {
+        PythonPool p = start(2);
+        Response made = ok(p, create("s2"));
+        long pid = p.workers().stream().filter(w -> w.workerId().equals(made.workerId())).findFirst().orElseThrow().pid();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        Await.until("the worker is replaced", () -> !p.pids().contains(pid) && p.stats().workers() == 2);
+        for (int i = 0; i < 4; i++) {
+            assertEquals("pos", ok(p, execute("s2")).result().getAsJsonObject().get("output").getAsString());
+        }
+    }
+
+    @Test
+    void theStoreIsBoundedAndAForgottenSessionSaysSo() throws Exception {
+        PythonPool p = start(1);
+        for (String s : List.of("a", "b", "c", "d")) {
+            ok(p, create(s));
+            clock.addAndGet(1000);
+        }
+        assertEquals(3, store.size(), "at most 3 sessions");
+        assertTrue(store.get("a").isEmpty(), "the least recently used went first");
+        PoolerException e;
+        try {
+            ok(p, execute("a"));
+            throw new AssertionError("expected a refusal");
+        } catch (java.util.concurrent.ExecutionException x) {
+            e = PoolerException.of(x);
+        }
+        assertEquals(ErrorKind.BAD_REQUEST, e.kind());
+        assertTrue(e.getMessage().contains("forgotten"), e.getMessage());
+        ok(p, create("a")); // then it starts afresh
+        SessionState again = store.get("a").orElseThrow();
+        assertEquals(1, again.version());
+        clock.addAndGet(TimeUnit.HOURS.toMillis(2));
+        assertEquals(0, store.size(), "unused past the time to live: all expired");
+    }
+}
