@@ -138,6 +138,23 @@ public final class PythonPool implements Pool, WorkerHost {
         return state;
     }
 
+    /** The transitions of a pool's life ({@link PoolState}); any other is a bug. */
+    private static final Map<PoolState, Set<PoolState>> TRANSITIONS = new java.util.EnumMap<>(Map.of(
+            PoolState.STARTING, java.util.EnumSet.of(PoolState.RUNNING, PoolState.FAILED, PoolState.STOPPING),
+            PoolState.RUNNING, java.util.EnumSet.of(PoolState.STARTING, PoolState.FAILED, PoolState.STOPPING),
+            PoolState.FAILED, java.util.EnumSet.of(PoolState.RECOVERING, PoolState.STARTING, PoolState.STOPPING),
+            PoolState.RECOVERING, java.util.EnumSet.of(PoolState.STARTING, PoolState.FAILED, PoolState.STOPPING),
+            PoolState.STOPPING, java.util.EnumSet.of(PoolState.STOPPED),
+            PoolState.STOPPED, java.util.EnumSet.noneOf(PoolState.class)));
+
+    /** Moves the pool to {@code next} (lock held); staying put is allowed, an illegal transition throws. */
+    private void moveTo(PoolState next) {
+        if (state != next && !TRANSITIONS.get(state).contains(next)) {
+            throw new IllegalStateException("pool " + poolId + ": " + state + " -> " + next + " is not a transition of the pool lifecycle");
+        }
+        state = next;
+    }
+
     // --- admission ----------------------------------------------------------------------------------
 
     @Override
@@ -548,7 +565,7 @@ public final class PythonPool implements Pool, WorkerHost {
             out.add(() -> rt.scheduler().schedule(() -> probeSurvived(w),
                     TimeUnit.NANOSECONDS.toMillis(RestartPolicy.EARLY_DEATH_NANOS), TimeUnit.MILLISECONDS));
         } else if (state == PoolState.STARTING && servingOwnLocked() >= config.size()) {
-            state = PoolState.RUNNING;
+            moveTo(PoolState.RUNNING);
             runningSinceNanos = System.nanoTime();
             LOG.log(System.Logger.Level.INFO, "pool {0} is running with {1} workers", poolId, config.size());
         }
@@ -560,11 +577,11 @@ public final class PythonPool implements Pool, WorkerHost {
         lock.lock();
         try {
             if (state == PoolState.RECOVERING && probe.state() != WorkerState.DEAD) {
-                state = PoolState.STARTING;
+                moveTo(PoolState.STARTING);
                 restarts.reset();
                 ensureSizeLocked(out);
                 if (servingOwnLocked() >= config.size()) {
-                    state = PoolState.RUNNING;
+                    moveTo(PoolState.RUNNING);
                     runningSinceNanos = System.nanoTime();
                 }
                 recovered = true;
@@ -593,7 +610,7 @@ public final class PythonPool implements Pool, WorkerHost {
 
     /** The pool gives up for a while: refuses its queue, ends its workers, and schedules its probe. */
     private void failLocked(String why, Outbox out) {
-        state = PoolState.FAILED;
+        moveTo(PoolState.FAILED);
         failure = why;
         long delay = restarts.recoveryDelayMillis();
         retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
@@ -621,7 +638,7 @@ public final class PythonPool implements Pool, WorkerHost {
         lock.lock();
         try {
             if (state == PoolState.FAILED) {
-                state = PoolState.RECOVERING;
+                moveTo(PoolState.RECOVERING);
                 restarts.reset();
                 ensureSizeLocked(out);
                 probing = true;
@@ -824,7 +841,7 @@ public final class PythonPool implements Pool, WorkerHost {
             w.moveTo(WorkerState.IDLE);
             next = freedLocked(w, out);
             if (state == PoolState.STARTING && servingOwnLocked() >= config.size()) {
-                state = PoolState.RUNNING;
+                moveTo(PoolState.RUNNING);
                 runningSinceNanos = System.nanoTime();
             }
             info = w.info(poolId);
@@ -871,7 +888,7 @@ public final class PythonPool implements Pool, WorkerHost {
                 restarts.reset();
                 restarts.recoveredForGood();
                 failure = null;
-                state = PoolState.STARTING;
+                moveTo(PoolState.STARTING);
             }
             if (previous.needsRelaunch(next)) {
                 for (Worker m : new ArrayList<>(members)) {
@@ -884,7 +901,7 @@ public final class PythonPool implements Pool, WorkerHost {
                 }
             }
             ensureSizeLocked(out);
-            state = servingOwnLocked() < next.size() ? PoolState.STARTING : PoolState.RUNNING;
+            moveTo(servingOwnLocked() < next.size() ? PoolState.STARTING : PoolState.RUNNING);
             if (state == PoolState.RUNNING) {
                 runningSinceNanos = System.nanoTime();
             }
@@ -912,7 +929,7 @@ public final class PythonPool implements Pool, WorkerHost {
             if (state == PoolState.STOPPED) {
                 return;
             }
-            state = PoolState.STOPPING;
+            moveTo(PoolState.STOPPING);
             if (recovery != null) {
                 recovery.cancel(false);
             }
@@ -942,7 +959,7 @@ public final class PythonPool implements Pool, WorkerHost {
             lent.forEach(m -> m.exitReason = "its owner pool stopped");
             departing = new ArrayList<>(departures.values());
             departures.clear();
-            state = PoolState.STOPPED;
+            moveTo(PoolState.STOPPED);
             changed.signalAll();
         } finally {
             lock.unlock();
