@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,44 +35,43 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  * <li>{@link Dispatcher} — admission (the bounded priority queue) and dispatch to idle workers;</li>
  * <li>{@link Worker} — one worker's lifecycle (its state machine, owner and serving pool);</li>
- * <li>{@link RestartPolicy} — crash loop vs. killed workers, backoff, FAILED and the half-open probe;</li>
+ * <li>{@link RestartPolicy} — crash loop vs. killed workers, backoff;</li>
+ * <li>{@link PoolRecovery} — FAILED, the half-open probe, back to full size;</li>
  * <li>{@link WorkerLauncher} — starting processes outside the lock, without orphans;</li>
+ * <li>{@link Sizing} — the one sizing rule: launches and retirements;</li>
  * <li>{@link Supervisor} — deadlines, heartbeats, memory;</li>
  * <li>{@link Transit} — a worker between pools ({@link WorkerExchange}).</li>
  * </ul>
- * This class holds the lock that guards them, applies sizing (one rule: {@link #ensureSizeLocked}),
- * and turns what workers say into answers. Under the lock it only decides; pipe writes, kills, answers
+ * This class holds the lock that guards them (their state is package-private and only touched under
+ * it), the pool's own state machine, and turns what workers say into answers. Under the lock it only decides; pipe writes, kills, answers
  * and events run after it is released ({@link Outbox}).
  */
 public final class PythonPool implements Pool, WorkerHost {
 
     private static final System.Logger LOG = System.getLogger(PythonPool.class.getName());
-    static final Duration RETIRE_GRACE = Duration.ofSeconds(2);
 
-    private final String poolId;
-    private final PoolRuntime rt;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final PoolCounters counters;
-    private final Dispatcher dispatcher = new Dispatcher();
-    private final RestartPolicy restarts;
-    private final WorkerLauncher launcher;
+    final String poolId;
+    final PoolRuntime rt;
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition changed = lock.newCondition();
+    final PoolCounters counters;
+    final Dispatcher dispatcher = new Dispatcher();
+    final RestartPolicy restarts;
+    final WorkerLauncher launcher;
+    final Sizing sizing = new Sizing(this);
     private final Supervisor supervisor;
 
-    private volatile PoolConfig config;
-    private volatile PoolState state = PoolState.STARTING;
+    volatile PoolConfig config;
+    volatile PoolState state = PoolState.STARTING;
     // Guarded by lock.
     /** Workers serving this pool now: its own (at home) and borrowed ones, in any state but in transit. */
-    private final List<Worker> members = new ArrayList<>();
+    final List<Worker> members = new ArrayList<>();
     /** Own workers serving another pool or in transit. */
-    private final Set<Worker> lentOut = new LinkedHashSet<>();
+    final Set<Worker> lentOut = new LinkedHashSet<>();
     /** Graceful departures waiting for their worker's request to finish. */
     private final Map<Worker, Departure> departures = new HashMap<>();
-    private int pendingReplacements;
-    private String failure;
-    private long retryAtNanos;
-    private long runningSinceNanos;
-    private ScheduledFuture<?> recovery;
+    long runningSinceNanos;
+    final PoolRecovery recovery = new PoolRecovery(this);
 
     private record Departure(CompletableFuture<Transit> done) {
     }
@@ -93,7 +91,7 @@ public final class PythonPool implements Pool, WorkerHost {
         Outbox out = new Outbox();
         lock.lock();
         try {
-            ensureSizeLocked(out);
+            sizing.ensureSize(out);
         } finally {
             lock.unlock();
         }
@@ -148,7 +146,7 @@ public final class PythonPool implements Pool, WorkerHost {
             PoolState.STOPPED, java.util.EnumSet.noneOf(PoolState.class)));
 
     /** Moves the pool to {@code next} (lock held); staying put is allowed, an illegal transition throws. */
-    private void moveTo(PoolState next) {
+    void moveTo(PoolState next) {
         if (state != next && !TRANSITIONS.get(state).contains(next)) {
             throw new IllegalStateException("pool " + poolId + ": " + state + " -> " + next + " is not a transition of the pool lifecycle");
         }
@@ -201,9 +199,8 @@ public final class PythonPool implements Pool, WorkerHost {
     private PoolerException refusalLocked() {
         return switch (state) {
             case STOPPING, STOPPED -> new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " is stopping", poolId);
-            case FAILED -> new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " has failed (" + failure
-                    + "); it probes again in " + Math.max(0, TimeUnit.NANOSECONDS.toMillis(retryAtNanos - System.nanoTime()))
-                    + " ms", poolId);
+            case FAILED -> new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " has failed (" + recovery.failure()
+                    + "); it probes again in " + recovery.millisToProbe() + " ms", poolId);
             default -> null;
         };
     }
@@ -254,7 +251,7 @@ public final class PythonPool implements Pool, WorkerHost {
                 restarts.recordReady();
                 w.moveTo(WorkerState.IDLE);
                 next = freedLocked(w, out);
-                stateAfterReadyLocked(w, out);
+                recovery.afterReady(w, out);
                 changed.signalAll();
             }
         } finally {
@@ -305,7 +302,7 @@ public final class PythonPool implements Pool, WorkerHost {
                     long maxRequests = config.resourceLimits().maxRequestsPerWorker();
                     if (maxRequests > 0 && w.served >= maxRequests && w.retireReason == null && w.owner == this) {
                         w.retireReason = "served its maximum of " + maxRequests + " requests";
-                        ensureSizeLocked(out); // its replacement starts now
+                        sizing.ensureSize(out); // its replacement starts now
                     }
                     next = freedLocked(w, out);
                 }
@@ -425,13 +422,13 @@ public final class PythonPool implements Pool, WorkerHost {
             boolean early = RestartPolicy.diedEarly(w, exitCode, now);
             boolean tripped = restarts.recordCrash(early, now);
             if (tripped || (early && state == PoolState.RECOVERING)) {
-                failLocked("more than " + config.resourceLimits().maxRestarts() + " workers died right after starting within "
+                recovery.fail("more than " + config.resourceLimits().maxRestarts() + " workers died right after starting within "
                         + config.resourceLimits().restartWindow().toSeconds() + " s (last: worker " + w.id + " " + reason + ")", out);
                 return;
             }
         }
-        pendingReplacements++;
-        ensureSizeLocked(out);
+        sizing.replacementOwed();
+        sizing.ensureSize(out);
     }
 
     /** A worker holds no request now: it leaves (draining), retires, or takes the next request (returned). */
@@ -448,7 +445,7 @@ public final class PythonPool implements Pool, WorkerHost {
             return null; // its exit is on its way
         }
         if (w.retireReason != null) {
-            retireLocked(w, out);
+            sizing.retire(w, out);
             return null;
         }
         PendingRequest next = dispatcher.next(w);
@@ -459,58 +456,6 @@ public final class PythonPool implements Pool, WorkerHost {
     }
 
     // --- sizing ---------------------------------------------------------------------------------------
-
-    /**
-     * The one sizing rule: own workers that will go on serving (at home, starting, or lent out) number
-     * the configured size — one while a failed pool probes. Missing ones are launched; extra ones retire,
-     * idle ones first. Borrowed workers are never counted nor retired here.
-     */
-    private void ensureSizeLocked(Outbox out) {
-        if (state == PoolState.FAILED || state == PoolState.STOPPING || state == PoolState.STOPPED) {
-            return;
-        }
-        int want = state == PoolState.RECOVERING ? 1 : config.size();
-        int live = lentOut.size();
-        for (Worker m : members) {
-            if (m.owner == this && m.live()) {
-                live++;
-            }
-        }
-        for (; live < want; live++) {
-            launchLocked(out);
-        }
-        pendingReplacements = 0; // replacements beyond the size are not owed
-        for (WorkerState shrinkFirst : new WorkerState[] {WorkerState.IDLE, WorkerState.STARTING, WorkerState.BUSY}) {
-            for (Worker m : new ArrayList<>(members)) {
-                if (live <= want) {
-                    return;
-                }
-                if (m.owner == this && m.live() && m.state() == shrinkFirst) {
-                    m.retireReason = "the pool was resized to " + want;
-                    if (shrinkFirst != WorkerState.BUSY) {
-                        retireLocked(m, out);
-                    }
-                    live--;
-                }
-            }
-        }
-    }
-
-    private void launchLocked(Outbox out) {
-        PoolConfig c = config;
-        String workerId = poolId + "-w" + rt.workerIds().incrementAndGet();
-        Worker w = new Worker(this, workerId, c.workerSpec().adapter(), c.specialization());
-        w.process = new WorkerProcess(workerId, poolId, c.workerSpec(), c.specialization(), rt.runtimeDir(),
-                c.resourceLimits().maxReplyBytes(), c.resourceLimits().maxLogLineBytes(), w, rt.answers());
-        members.add(w);
-        if (pendingReplacements > 0) {
-            pendingReplacements--;
-            counters.restarts.incrementAndGet();
-        }
-        long delay = restarts.launchDelayMillis();
-        Duration startTimeout = c.workerSpec().startTimeout();
-        out.add(() -> launcher.launch(w, delay, startTimeout));
-    }
 
     /** Whether a worker about to be launched is still wanted; forgets it if not. */
     boolean mayStart(Worker w) {
@@ -540,65 +485,10 @@ public final class PythonPool implements Pool, WorkerHost {
         }
     }
 
-    /** Ends a worker that holds no request: asked to shut down, killed if it has not within a grace period. */
-    private void retireLocked(Worker w, Outbox out) {
-        dispatcher.removeIdle(w);
-        w.moveTo(WorkerState.RETIRING);
-        w.exitReason = w.retireReason == null ? "retired" : w.retireReason;
-        LOG.log(System.Logger.Level.DEBUG, "retiring {0}: {1}", w, w.exitReason);
-        WorkerProcess p = w.process;
-        out.add(() -> {
-            p.requestShutdown();
-            rt.scheduler().schedule(() -> {
-                if (p.isAlive()) {
-                    p.kill();
-                }
-            }, RETIRE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        });
-    }
-
     // --- pool states ----------------------------------------------------------------------------------
 
-    private void stateAfterReadyLocked(Worker w, Outbox out) {
-        if (state == PoolState.RECOVERING) {
-            // Half-open: the probe must stay up a moment before the pool trusts workers again.
-            out.add(() -> rt.scheduler().schedule(() -> probeSurvived(w),
-                    TimeUnit.NANOSECONDS.toMillis(RestartPolicy.EARLY_DEATH_NANOS), TimeUnit.MILLISECONDS));
-        } else if (state == PoolState.STARTING && servingOwnLocked() >= config.size()) {
-            moveTo(PoolState.RUNNING);
-            runningSinceNanos = System.nanoTime();
-            LOG.log(System.Logger.Level.INFO, "pool {0} is running with {1} workers", poolId, config.size());
-        }
-    }
-
-    private void probeSurvived(Worker probe) {
-        Outbox out = new Outbox();
-        boolean recovered = false;
-        lock.lock();
-        try {
-            if (state == PoolState.RECOVERING && probe.state() != WorkerState.DEAD) {
-                moveTo(PoolState.STARTING);
-                restarts.reset();
-                ensureSizeLocked(out);
-                if (servingOwnLocked() >= config.size()) {
-                    moveTo(PoolState.RUNNING);
-                    runningSinceNanos = System.nanoTime();
-                }
-                recovered = true;
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
-        out.run();
-        if (recovered) {
-            LOG.log(System.Logger.Level.INFO, "pool {0} recovered: its probe worker is healthy; back to {1} workers", poolId, config.size());
-            rt.events().post(PoolerEvents.POOL_RECOVERED, Map.of(PoolerEvents.POOL_ID, poolId));
-        }
-    }
-
     /** Own workers serving here or lent out, ready (not starting, not leaving). */
-    private int servingOwnLocked() {
+    int servingOwnLocked() {
         int n = lentOut.size();
         for (Worker m : members) {
             if (m.owner == this && m.live() && m.state() != WorkerState.STARTING) {
@@ -606,52 +496,6 @@ public final class PythonPool implements Pool, WorkerHost {
             }
         }
         return n;
-    }
-
-    /** The pool gives up for a while: refuses its queue, ends its workers, and schedules its probe. */
-    private void failLocked(String why, Outbox out) {
-        moveTo(PoolState.FAILED);
-        failure = why;
-        long delay = restarts.recoveryDelayMillis();
-        retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-        List<PendingRequest> refused = dispatcher.drain();
-        List<Worker> ending = new ArrayList<>(members);
-        for (Worker m : ending) {
-            m.exitReason = "the pool failed";
-        }
-        recovery = rt.scheduler().schedule(this::probe, delay, TimeUnit.MILLISECONDS);
-        PoolerException e = new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " has failed: " + why, poolId);
-        out.add(() -> {
-            LOG.log(System.Logger.Level.ERROR, "pool {0} FAILED: {1}; it probes again in {2} ms", poolId, why, delay);
-            rt.events().post(PoolerEvents.POOL_FAILED, Map.of(PoolerEvents.POOL_ID, poolId, PoolerEvents.REASON, why,
-                    PoolerEvents.RETRY_IN_MS, delay));
-            long now = System.nanoTime();
-            refused.forEach(p -> p.fail(e, now));
-            ending.forEach(m -> m.process.kill());
-        });
-    }
-
-    /** Half-open: a failed pool starts one probe worker. */
-    private void probe() {
-        Outbox out = new Outbox();
-        boolean probing = false;
-        lock.lock();
-        try {
-            if (state == PoolState.FAILED) {
-                moveTo(PoolState.RECOVERING);
-                restarts.reset();
-                ensureSizeLocked(out);
-                probing = true;
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
-        out.run();
-        if (probing) {
-            LOG.log(System.Logger.Level.INFO, "pool {0} is recovering: starting a probe worker", poolId);
-            rt.events().post(PoolerEvents.POOL_RECOVERING, Map.of(PoolerEvents.POOL_ID, poolId));
-        }
     }
 
     // --- supervision (called by the Supervisor) -------------------------------------------------------
@@ -663,66 +507,6 @@ public final class PythonPool implements Pool, WorkerHost {
         } finally {
             lock.unlock();
         }
-    }
-
-    void supervise(long now, boolean sampled, boolean heartbeat) {
-        Outbox out = new Outbox();
-        List<PendingRequest> expired;
-        List<PendingRequest> timedOut = new ArrayList<>();
-        List<Worker> toKill = new ArrayList<>();
-        List<Worker> toPing = new ArrayList<>();
-        long heartbeatNanos = rt.heartbeat().toNanos();
-        lock.lock();
-        try {
-            expired = dispatcher.expired(now);
-            long maxRssKb = config.resourceLimits().maxMemoryMb() * 1024;
-            for (Worker m : new ArrayList<>(members)) {
-                PendingRequest p = m.current;
-                if (p != null && now - p.deadlineNanos >= 0) {
-                    m.current = null;
-                    m.exitReason = "its request timed out";
-                    timedOut.add(p);
-                    toKill.add(m);
-                    continue;
-                }
-                if (sampled && maxRssKb > 0 && m.rssKb > maxRssKb && m.live() && m.owner == this
-                        && m.state() != WorkerState.STARTING) {
-                    m.retireReason = "its memory (" + m.rssKb / 1024 + " MB) passed max_memory_mb " + maxRssKb / 1024;
-                    LOG.log(System.Logger.Level.INFO, "{0} of pool {1} will be recycled: {2}", m, poolId, m.retireReason);
-                    if (m.state() == WorkerState.IDLE) {
-                        retireLocked(m, out);
-                    }
-                    ensureSizeLocked(out);
-                }
-                if (heartbeat && m.state() == WorkerState.IDLE) {
-                    if (m.process.unansweredPingNanos() >= heartbeatNanos / 2) {
-                        LOG.log(System.Logger.Level.WARNING, "{0} of pool {1} did not answer a ping within {2} ms; killing it",
-                                m, poolId, TimeUnit.NANOSECONDS.toMillis(m.process.unansweredPingNanos()));
-                        toKill.add(m); // a hung idle worker counts as a crash
-                    } else {
-                        toPing.add(m);
-                    }
-                }
-            }
-            if (state == PoolState.RUNNING && now - runningSinceNanos > config.resourceLimits().restartWindow().toNanos()) {
-                restarts.recoveredForGood();
-            }
-        } finally {
-            lock.unlock();
-        }
-        out.run();
-        toKill.forEach(m -> m.process.kill());
-        for (PendingRequest p : expired) {
-            p.fail(new PoolerException(ErrorKind.TIMEOUT, "'" + p.request.command() + "' waited in the queue of pool " + poolId
-                    + " longer than its timeout of " + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms", poolId, null, false), now);
-        }
-        for (PendingRequest p : timedOut) {
-            p.fail(new PoolerException(ErrorKind.TIMEOUT, "'" + p.request.command() + "' ran longer than its timeout of "
-                    + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms in pool " + poolId
-                    + "; its worker was killed and is being replaced", poolId), now);
-        }
-        Duration pingDeadline = rt.heartbeat().multipliedBy(4);
-        toPing.forEach(m -> m.process.ping(pingDeadline, rt.scheduler()));
     }
 
     // --- moving workers (WorkerExchange) --------------------------------------------------------------
@@ -882,12 +666,9 @@ public final class PythonPool implements Pool, WorkerHost {
                 return;
             }
             if (state == PoolState.FAILED || state == PoolState.RECOVERING) {
-                if (recovery != null) {
-                    recovery.cancel(false);
-                }
+                recovery.cancel();
                 restarts.reset();
                 restarts.recoveredForGood();
-                failure = null;
                 moveTo(PoolState.STARTING);
             }
             if (previous.needsRelaunch(next)) {
@@ -895,12 +676,12 @@ public final class PythonPool implements Pool, WorkerHost {
                     if (m.owner == this && m.live()) {
                         m.retireReason = "the pool's worker launch settings changed";
                         if (m.state() == WorkerState.IDLE || m.state() == WorkerState.STARTING) {
-                            retireLocked(m, out);
+                            sizing.retire(m, out);
                         }
                     }
                 }
             }
-            ensureSizeLocked(out);
+            sizing.ensureSize(out);
             moveTo(servingOwnLocked() < next.size() ? PoolState.STARTING : PoolState.RUNNING);
             if (state == PoolState.RUNNING) {
                 runningSinceNanos = System.nanoTime();
@@ -930,9 +711,7 @@ public final class PythonPool implements Pool, WorkerHost {
                 return;
             }
             moveTo(PoolState.STOPPING);
-            if (recovery != null) {
-                recovery.cancel(false);
-            }
+            recovery.cancel();
             long deadline = System.nanoTime() + drain.toNanos();
             while ((dispatcher.queued() > 0 || busyLocked() > 0) && !members.isEmpty()) {
                 long left = deadline - System.nanoTime();
@@ -973,7 +752,7 @@ public final class PythonPool implements Pool, WorkerHost {
         departing.forEach(d -> d.done().completeExceptionally(e));
         lent.forEach(m -> m.process.kill());
         ending.forEach(m -> m.process.requestShutdown());
-        long deadline = System.nanoTime() + RETIRE_GRACE.toNanos();
+        long deadline = System.nanoTime() + Sizing.RETIRE_GRACE.toNanos();
         for (Worker m : ending) {
             while (m.process.isAlive() && System.nanoTime() < deadline) {
                 try {
@@ -1061,7 +840,7 @@ public final class PythonPool implements Pool, WorkerHost {
 
     /** Why the pool failed, or {@code null}. */
     public String failure() {
-        return failure;
+        return recovery.failure();
     }
 
     /** How many times a request of this pool was answered more than once (the contract: never). */
