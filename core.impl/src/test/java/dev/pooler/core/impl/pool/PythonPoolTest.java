@@ -101,7 +101,11 @@ class PythonPoolTest {
         PoolerException e = error(p.execute(Request.of("echo")).toCompletableFuture());
         assertEquals(ErrorKind.POOL_OVERLOADED, e.kind());
         assertTrue(e.getMessage().contains("max_queue 2"), e.getMessage());
+        assertFalse(e.reachedWorker());
         accepted.forEach(CompletableFuture::join);
+        // A refusal is not a failure of this pool: the router may well serve the request elsewhere.
+        assertEquals(0, p.stats().failed());
+        assertEquals(1, p.refused());
     }
 
     @Test
