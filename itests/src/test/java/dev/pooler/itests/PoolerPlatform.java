@@ -78,6 +78,26 @@ public final class PoolerPlatform {
                 .orElseThrow(() -> new IllegalStateException(artifactId + " is not in " + BUNDLES_PROPERTY));
     }
 
+    /** The worker-sharing bundle file (system property {@code pooler.sharing}), checked to exist. */
+    public static Path sharingBundle() {
+        String p = System.getProperty("pooler.sharing");
+        if (p == null || p.isBlank() || !Files.isRegularFile(Path.of(p.trim()))) {
+            throw new IllegalStateException("system property pooler.sharing does not name the sharing bundle (build sharing/ first): " + p);
+        }
+        return Path.of(p.trim()).toAbsolutePath().normalize();
+    }
+
+    /** The platform plus the worker-sharing bundle, started last (other tests run without it: it moves workers). */
+    public static Option[] withSharing(Option... extra) {
+        List<Option> options = new ArrayList<>(List.of(options()));
+        options.add(bundle(sharingBundle().toUri().toString()).start());
+        options.addAll(List.of(extra));
+        return options.toArray(Option[]::new);
+    }
+
+    /** The session-affinity bundle (system property {@code pooler.affinity}), started: add it to a test's options. */
+    public static Option affinity() { return bundle(Path.of(System.getProperty("pooler.affinity", "pooler.affinity is not set")).toUri().toString()).start(); }
+
     /** The Felix FileInstall bundle file (system property {@code pooler.fileinstall}), checked to exist. */
     public static Path fileInstallBundle() {
         String p = System.getProperty("pooler.fileinstall");

@@ -37,6 +37,10 @@ public final class PoolerEvents {
     public static final String FIELD = "field";
     public static final String MESSAGE = "message";
     public static final String SESSION_ID = "session_id";
+    /** SESSION_MIGRATED: milliseconds the move of the session's affinity took. */
+    public static final String MIGRATION_TIME = "migration_time";
+    /** SESSION_MIGRATED: size of the session's state (characters of JSON) that moves with it. */
+    public static final String DATA_SIZE = "data_size";
     public static final String DURATION = "duration";
     public static final String EXIT_CODE = "exit_code";
     /** The pool that launched a worker (a lent worker serves another). */
@@ -47,4 +51,10 @@ public final class PoolerEvents {
     public static final String SUCCESS = "success";
     /** Milliseconds until a failed pool probes again. */
     public static final String RETRY_IN_MS = "retry_in_ms";
+    /** WORKER_SHARED: why the worker was lent or returned, in words. */
+    public static final String SHARING_REASON = "sharing_reason";
+    /** WORKER_SHARED: the borrower's expected capacity gain, as a fraction (0.5 = half again as many workers). */
+    public static final String EFFICIENCY_GAIN = "efficiency_gain";
+    /** WORKER_SHARED: {@code started} (a loan began) or {@code ended} (the worker went home). */
+    public static final String LOAN_STATE = "loan_state";
 }

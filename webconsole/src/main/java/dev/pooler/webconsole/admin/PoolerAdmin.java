@@ -272,8 +272,14 @@ public class PoolerAdmin {
         if (r == null) {
             return "the pool registry (dev.pooler.core.impl) is not running: nothing to rebalance";
         }
-        return r.rebalanceWorkers() ? "rebalance started"
-                : "no worker-sharing bundle (dev.pooler.sharing) is installed: nothing was rebalanced";
+        if (r.rebalanceWorkers()) {
+            return "rebalance started";
+        }
+        RequestRouter rr = router;
+        if (rr != null && !rr.loadBalancing().workerSharingEnabled()) {
+            return "worker sharing is switched off (dev.pooler.loadbalancing worker.sharing.enabled=false): nothing was rebalanced";
+        }
+        return "no worker-sharing bundle (dev.pooler.sharing) is installed: nothing was rebalanced";
     }
 
     /**

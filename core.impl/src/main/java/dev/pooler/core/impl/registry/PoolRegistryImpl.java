@@ -8,6 +8,7 @@ import dev.pooler.api.PoolRegistry;
 import dev.pooler.api.PoolStats;
 import dev.pooler.api.PoolType;
 import dev.pooler.api.PoolerException;
+import dev.pooler.api.sharing.WorkerSharing;
 import dev.pooler.core.impl.routing.CandidatePools;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -166,10 +168,28 @@ public class PoolRegistryImpl implements PoolRegistry {
         }
     }
 
+    /**
+     * The worker-sharing service (bundle dev.pooler.sharing), while one is present. Held as service objects,
+     * fetched only when asked: the sharing service itself needs this registry, so getting it at bind time
+     * would be a circular reference.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ComponentServiceObjects<WorkerSharing> sharing;
+
     @Override
     public boolean rebalanceWorkers() {
-        LOG.log(System.Logger.Level.INFO, "rebalance requested, but no worker-sharing bundle is installed");
-        return false;
+        ComponentServiceObjects<WorkerSharing> objects = sharing;
+        WorkerSharing s = objects == null ? null : objects.getService();
+        if (s == null) {
+            LOG.log(System.Logger.Level.INFO, "rebalance requested, but no worker-sharing bundle is installed");
+            return false;
+        }
+        try {
+            return s.rebalanceNow();
+        } finally {
+            objects.ungetService(s);
+        }
     }
 
     @Deactivate

@@ -1,0 +1,171 @@
+package dev.pooler.affinity.internal;
+
+import dev.pooler.api.InvalidConfigException;
+import dev.pooler.api.PoolRegistry;
+import dev.pooler.api.Request;
+import dev.pooler.api.affinity.AffinityStats;
+import dev.pooler.api.affinity.SessionAffinity;
+import dev.pooler.api.affinity.SessionDataSync;
+import dev.pooler.api.affinity.SessionMapping;
+import dev.pooler.api.events.PoolerEvents;
+import dev.pooler.api.metrics.SessionAffinityMetrics;
+import dev.pooler.api.metrics.SessionAffinityMetricsSource;
+import dev.pooler.api.routing.AffinityStrength;
+import dev.pooler.api.routing.PoolSnapshot;
+import dev.pooler.api.routing.RequestProfile;
+import dev.pooler.api.routing.RequestRouter;
+import dev.pooler.api.routing.RoutingOutcome;
+import dev.pooler.api.routing.SessionPlacement;
+import dev.pooler.api.routing.SessionRouting;
+import dev.pooler.api.session.SessionState;
+import dev.pooler.api.session.SessionStore;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The session-affinity service: the router's {@link SessionRouting} seam, the {@link SessionAffinity} API
+ * and the session-affinity metrics, as one component because all three read and write one mapping table
+ * ({@link AffinityPolicy} holds the rules). Configuration {@code dev.pooler.affinity} applies live; a bad
+ * value is refused with a log line and a {@code CONFIG_REJECTED} event naming the field.
+ */
+@Component(service = {SessionRouting.class, SessionAffinity.class, SessionAffinityMetricsSource.class},
+        configurationPid = AffinitySettings.PID, immediate = true)
+@Designate(ocd = AffinityConfiguration.class)
+public final class SessionAffinityService implements SessionRouting, SessionAffinity, SessionAffinityMetricsSource {
+
+    private static final System.Logger LOG = System.getLogger(SessionAffinityService.class.getName());
+
+    private final RequestRouter router;
+    private final AffinityPolicy policy;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    @Activate
+    public SessionAffinityService(@Reference RequestRouter router, @Reference PoolRegistry registry,
+                                  @Reference SessionStore store, Map<String, Object> properties) {
+        this.router = router;
+        this.policy = new AffinityPolicy(AffinitySettings.DEFAULTS, new RegistryPoolDirectory(registry),
+                session -> store.get(session).map(SessionState::size).orElse(0), this::post, System::currentTimeMillis);
+        apply(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    /** Takes a configuration, or refuses it (the settings in force stay) with a log line and an event naming the field. */
+    private void apply(Map<String, Object> properties) {
+        try {
+            policy.settings(AffinitySettings.from(properties));
+        } catch (InvalidConfigException e) {
+            LOG.log(System.Logger.Level.ERROR, "configuration " + AffinitySettings.PID + " refused, field " + e.field()
+                    + ": " + e.getMessage() + "; the settings in force stay");
+            post(PoolerEvents.CONFIG_REJECTED, Map.of("pid", AffinitySettings.PID, PoolerEvents.FIELD, e.field(),
+                    PoolerEvents.MESSAGE, e.getMessage()));
+        }
+    }
+
+    private void post(String topic, Map<String, Object> properties) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, properties));
+        }
+    }
+
+    // --- SessionRouting: the router's seam
+
+    @Override
+    public Optional<SessionPlacement> place(Request request, RequestProfile profile, List<PoolSnapshot> candidates) {
+        return policy.place(request, profile, candidates);
+    }
+
+    @Override
+    public void outcome(Request request, RoutingOutcome outcome) {
+        policy.outcome(request, outcome);
+    }
+
+    // --- SessionAffinity
+
+    @Override
+    public Optional<String> preferredPool(String sessionId, String requestType) {
+        return policy.preferredPool(sessionId, router.capabilityOf(requestType));
+    }
+
+    @Override
+    public SessionMapping establishAffinity(String sessionId, String poolId, AffinityStrength strength) {
+        return policy.establish(sessionId, poolId, strength);
+    }
+
+    @Override
+    public SessionMapping establishAffinity(String sessionId, String poolId) {
+        return policy.establish(sessionId, poolId, policy.settings().defaultStrength());
+    }
+
+    @Override
+    public Optional<SessionMapping> mapping(String sessionId) {
+        return policy.mapping(sessionId);
+    }
+
+    @Override
+    public List<SessionMapping> mappings() {
+        return policy.mappings();
+    }
+
+    @Override
+    public boolean forget(String sessionId) {
+        return policy.forget(sessionId);
+    }
+
+    @Override
+    public AffinityStats stats() {
+        return policy.stats();
+    }
+
+    @Override
+    public AffinityStrength defaultStrength() {
+        return policy.settings().defaultStrength();
+    }
+
+    @Override
+    public SessionDataSync dataSync() {
+        return policy.settings().dataSync();
+    }
+
+    long affinityTimeoutSeconds() {
+        return policy.settings().timeoutSeconds();
+    }
+
+    // --- metrics
+
+    @Override
+    public SessionAffinityMetrics sessionAffinityMetrics() {
+        List<SessionMapping> all = policy.mappings();
+        Map<String, Integer> byPool = new HashMap<>();
+        Map<AffinityStrength, Integer> byStrength = new EnumMap<>(AffinityStrength.class);
+        for (SessionMapping m : all) {
+            byPool.merge(m.poolId(), 1, Integer::sum);
+            byStrength.merge(m.strength(), 1, Integer::sum);
+        }
+        Map<String, Integer> strengths = new HashMap<>();
+        byStrength.forEach((s, n) -> strengths.put(s.name().toLowerCase(Locale.ROOT), n));
+        AffinityStats s = policy.stats();
+        return new SessionAffinityMetrics(true, all.size(), byPool, strengths, s.hitRate(), s.migrations());
+    }
+}
