@@ -1,9 +1,10 @@
 package dev.pooler.bench.sharing;
 
+import dev.pooler.bench.BenchLoadBalancing;
+import dev.pooler.bench.FixedPoolRegistry;
+
 import com.google.gson.JsonObject;
-import dev.pooler.api.Pool;
 import dev.pooler.api.PoolConfig;
-import dev.pooler.api.PoolRegistry;
 import dev.pooler.api.PoolStats;
 import dev.pooler.api.PoolType;
 import dev.pooler.api.Priority;
@@ -19,7 +20,6 @@ import dev.pooler.core.impl.exchange.WorkerExchangeService;
 import dev.pooler.core.impl.pool.PoolLookup;
 import dev.pooler.core.impl.pool.PoolRuntime;
 import dev.pooler.core.impl.pool.PythonPool;
-import dev.pooler.core.impl.routing.LoadBalancingConfiguration;
 import dev.pooler.core.impl.routing.RoutingEngine;
 import dev.pooler.core.impl.routing.StandaloneRouter;
 import dev.pooler.sharing.internal.SharingConfiguration;
@@ -147,7 +147,7 @@ public final class SharingBench {
                     throw new IllegalStateException("pool " + p.id() + " did not start");
                 }
             }
-            Registry registry = new Registry(pools);
+            FixedPoolRegistry registry = new FixedPoolRegistry(pools);
             if (sharing) {
                 PoolLookup lookup = new PoolLookup() {
                     @Override
@@ -162,7 +162,7 @@ public final class SharingBench {
                 };
                 WorkerExchangeService exchange = new WorkerExchangeService(lookup, EventSink.NONE, scheduler, runtime.answers());
                 LoadBalancingStrategy rr = new RoundRobinStrategy();
-                RoutingEngine router = StandaloneRouter.create(registry, new RouterConfig(), rr,
+                RoutingEngine router = StandaloneRouter.create(registry, new BenchLoadBalancing("round_robin", 1_000L, 0), rr,
                         Map.of(LoadBalancingStrategy.NAME, "round_robin"));
                 service = new WorkerSharingService(exchange, registry, router, new Limits(maxShared));
             }
@@ -262,88 +262,7 @@ public final class SharingBench {
         };
     }
 
-    /** The pools as core's registry would list them (only what the sharing service and the exchange ask). */
-    static final class Registry implements PoolRegistry {
-        private final List<PythonPool> pools;
 
-        Registry(List<PythonPool> pools) {
-            this.pools = List.copyOf(pools);
-        }
-
-        @Override
-        public List<Pool> pools() {
-            return List.copyOf(pools);
-        }
-
-        @Override
-        public Optional<Pool> pool(String poolId) {
-            return pools.stream().filter(p -> p.id().equals(poolId)).map(p -> (Pool) p).findFirst();
-        }
-
-        @Override
-        public List<Pool> poolsByType(PoolType type) {
-            return pools.stream().filter(p -> p.config().poolType() == type).map(p -> (Pool) p).toList();
-        }
-
-        @Override
-        public Optional<Pool> optimalPool(String requestType, Map<String, ?> requirements) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Pool registerPool(PoolConfig config) {
-            throw new UnsupportedOperationException("the bench's pools are fixed");
-        }
-
-        @Override
-        public boolean unregisterPool(String poolId) {
-            return false;
-        }
-
-        @Override
-        public Pool defaultPool() {
-            return pools.get(0);
-        }
-
-        @Override
-        public boolean rebalanceWorkers() {
-            return false;
-        }
-
-    }
-
-    /** {@code dev.pooler.loadbalancing}: sharing on, rounds every second. */
-    private record RouterConfig() implements LoadBalancingConfiguration {
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return LoadBalancingConfiguration.class;
-        }
-
-        @Override
-        public String strategy() {
-            return "round_robin";
-        }
-
-        @Override
-        public long rebalance_interval() {
-            return 1_000L;
-        }
-
-        @Override
-        public boolean worker_sharing_enabled() {
-            return true;
-        }
-
-        @Override
-        public double migration_threshold() {
-            return 0.7;
-        }
-
-        @Override
-        public int routed_event_sampling() {
-            return 0;
-        }
-    }
 
     /** {@code dev.pooler.sharing}: the seed's values, but windows short enough for phases of seconds. */
     private record Limits(double maxShared) implements SharingConfiguration {

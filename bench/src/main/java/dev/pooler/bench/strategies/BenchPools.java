@@ -1,14 +1,11 @@
 package dev.pooler.bench.strategies;
 
+import dev.pooler.bench.FixedPoolRegistry;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.pooler.api.InvalidConfigException;
-import dev.pooler.api.Pool;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolRegistry;
-import dev.pooler.api.PoolType;
-import dev.pooler.api.PoolerException;
-import dev.pooler.api.ErrorKind;
 import dev.pooler.api.Request;
 import dev.pooler.api.ResourceLimits;
 import dev.pooler.api.Response;
@@ -27,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -47,7 +43,7 @@ final class BenchPools implements AutoCloseable {
     private final Path factorDir;
     private final Path[] factorFiles = new Path[IDS.length];
     private final double[] current = new double[IDS.length];
-    private final Registry registry;
+    private final FixedPoolRegistry registry;
 
     BenchPools(String python, Path runtimeDir, int workers, ScheduledExecutorService scheduler) throws IOException,
             InterruptedException {
@@ -86,7 +82,7 @@ final class BenchPools implements AutoCloseable {
             close();
             throw e;
         }
-        registry = new Registry(List.copyOf(pools));
+        registry = new FixedPoolRegistry(pools);
     }
 
     PoolRegistry registry() {
@@ -219,66 +215,4 @@ final class BenchPools implements AutoCloseable {
         }
     }
 
-    /** The pools as the router sees them: fixed, in id order. */
-    private static final class Registry implements PoolRegistry {
-        private final List<Pool> pools;
-
-        Registry(List<? extends Pool> pools) {
-            this.pools = List.copyOf(pools);
-        }
-
-        @Override
-        public List<Pool> pools() {
-            return pools;
-        }
-
-        @Override
-        public Optional<Pool> pool(String poolId) {
-            for (Pool p : pools) {
-                if (p.id().equals(poolId)) {
-                    return Optional.of(p);
-                }
-            }
-            return Optional.empty();
-        }
-
-        @Override
-        public List<Pool> poolsByType(PoolType type) {
-            return pools.stream().filter(p -> p.config().poolType() == type).toList();
-        }
-
-        @Override
-        public Optional<Pool> optimalPool(String requestType, Map<String, ?> requirements) {
-            return pools.stream().filter(p -> p.config().supports(requestType))
-                    .min((x, y) -> Double.compare(load(x), load(y)));
-        }
-
-        private static double load(Pool p) {
-            var s = p.stats();
-            return s.workers() == 0 ? Double.MAX_VALUE : (double) (s.busy() + s.queued()) / s.workers();
-        }
-
-        @Override
-        public Pool registerPool(PoolConfig config) {
-            throw new InvalidConfigException("pool_id", "the benchmark's pools are fixed");
-        }
-
-        @Override
-        public boolean unregisterPool(String poolId) {
-            return false;
-        }
-
-        @Override
-        public Pool defaultPool() {
-            if (pools.isEmpty()) {
-                throw new PoolerException(ErrorKind.NO_CAPABLE_POOL, "no pools");
-            }
-            return pools.get(0);
-        }
-
-        @Override
-        public boolean rebalanceWorkers() {
-            return false;
-        }
-    }
 }

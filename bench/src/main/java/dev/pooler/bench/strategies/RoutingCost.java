@@ -1,9 +1,10 @@
 package dev.pooler.bench.strategies;
 
+import dev.pooler.bench.FixedPoolRegistry;
+
 import dev.pooler.api.Pool;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolRegistry;
-import dev.pooler.api.PoolType;
 import dev.pooler.api.Request;
 import dev.pooler.api.routing.LoadBalancingStrategy;
 import dev.pooler.api.routing.PoolSnapshot;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The routing decision cost, as the removed {@code RoutingCostTest} measured it but without its
@@ -53,7 +53,7 @@ final class RoutingCost {
         out.printf(Locale.ROOT, "%n== Routing cost: %d routes per strategy and round, 3 candidate pools answering at once ==%n",
                 requests);
         List<Pool> pools = List.of(new StubPool("a", 2, 4), new StubPool("b", 2, 8), new StubPool("c", 2, 16));
-        PoolRegistry registry = new FixedRegistry(pools);
+        PoolRegistry registry = new FixedPoolRegistry(pools);
         ServiceTimes truth = new ServiceTimes();
         truth.set("a", 4);
         truth.set("b", 8);
@@ -131,41 +131,4 @@ final class RoutingCost {
         return (double) elapsed / n;
     }
 
-    /** The stub pools as a registry. */
-    private record FixedRegistry(List<Pool> pools) implements PoolRegistry {
-        @Override
-        public Optional<Pool> pool(String poolId) {
-            return pools.stream().filter(p -> p.id().equals(poolId)).findFirst();
-        }
-
-        @Override
-        public List<Pool> poolsByType(PoolType type) {
-            return pools.stream().filter(p -> p.config().poolType() == type).toList();
-        }
-
-        @Override
-        public Optional<Pool> optimalPool(String requestType, Map<String, ?> requirements) {
-            return pools.stream().findFirst();
-        }
-
-        @Override
-        public Pool registerPool(PoolConfig config) {
-            throw new UnsupportedOperationException("fixed pools");
-        }
-
-        @Override
-        public boolean unregisterPool(String poolId) {
-            return false;
-        }
-
-        @Override
-        public Pool defaultPool() {
-            return pools.get(0);
-        }
-
-        @Override
-        public boolean rebalanceWorkers() {
-            return false;
-        }
-    }
 }
