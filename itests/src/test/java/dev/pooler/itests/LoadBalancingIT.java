@@ -103,7 +103,10 @@ import org.osgi.service.event.Event;
  *     generation requests, ml_optimized, both cores saturated by other processes; 6.9 % for response_time,
  *     whose peak EWMA remembers a pool's worst recent latency for about ten seconds), typically 10-40 %; a
  *     strategy that herds onto one pool, or ignores a pool, gives it 0 %. The floor fails on starvation
- *     only, not on the noise of a run.
+ *     only, not on the noise of a run: a pool under it counts as starved only while another pool of the
+ *     group was busier per worker (had the backlog). Once, on a loaded CI machine, response_time gave
+ *     general_pool 3 of 450 generation requests (0.7 %) while general_pool was the busiest pool per worker
+ *     (223 ms against generation_pool's 209): its own traffic had filled it, which is the right call.
  *     <br>And what they are for, equal work per worker: each pool's busy time per worker (the service times
  *     of the requests it answered, over its size) is at least {@value #MIN_BUSY_RATIO_PERCENT} % of the
  *     busiest pool's. Measured over nine runs (three with both cores saturated by other processes):
@@ -463,11 +466,14 @@ public class LoadBalancingIT extends PoolerTestSupport {
                     return;
                 }
                 int n = counts.values().stream().mapToInt(Integer::intValue).sum();
+                double busiestHere = capable.stream().mapToDouble(id -> busy.getOrDefault(id, 0.0)).max().orElse(0);
                 for (String id : capable) {
                     int got = counts.getOrDefault(id, 0);
-                    if (got * 100L < (long) MIN_SHARE_PERCENT * n) {
+                    boolean hadRoom = busy.getOrDefault(id, 0.0) < busiestHere;
+                    if (hadRoom && got * 100L < (long) MIN_SHARE_PERCENT * n) {
                         violations.add(s + ": pool " + id + " starved among " + capable + ": " + got + " of " + n
-                                + " requests (< " + MIN_SHARE_PERCENT + " %), split " + counts);
+                                + " requests (< " + MIN_SHARE_PERCENT + " %), split " + counts
+                                + ", though it was less busy per worker: " + busy);
                     }
                 }
             });
