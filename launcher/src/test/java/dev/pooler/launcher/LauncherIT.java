@@ -40,10 +40,12 @@ import com.google.gson.JsonParser;
 class LauncherIT {
 
     private static final List<String> DEFAULT_CONF = List.of(
+            "dev.pooler.affinity.cfg",
             "dev.pooler.loadbalancing.cfg",
             "dev.pooler.pool-embedding_pool.cfg",
             "dev.pooler.pool-general_pool.cfg",
-            "dev.pooler.pool-generation_pool.cfg");
+            "dev.pooler.pool-generation_pool.cfg",
+            "dev.pooler.sharing.cfg");
 
     @TempDir
     Path tmp;

@@ -26,10 +26,12 @@ class PoolerHomeTest {
         List<Path> written = new PoolerHome(root).prepare(classes);
         assertTrue(Files.isDirectory(root.resolve("cache")));
         assertEquals(List.of(
+                root.resolve("conf/dev.pooler.affinity.cfg"),
                 root.resolve("conf/dev.pooler.loadbalancing.cfg"),
                 root.resolve("conf/dev.pooler.pool-embedding_pool.cfg"),
                 root.resolve("conf/dev.pooler.pool-general_pool.cfg"),
                 root.resolve("conf/dev.pooler.pool-generation_pool.cfg"),
+                root.resolve("conf/dev.pooler.sharing.cfg"),
                 root.resolve("deploy/README.txt")), written);
 
         Properties general = new Properties();
