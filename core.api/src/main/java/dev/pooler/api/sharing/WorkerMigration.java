@@ -21,8 +21,11 @@ public interface WorkerMigration {
         /** It moves now; the request it was running still gets its one answer. */
         IMMEDIATE,
         /**
-         * Moves only a worker whose sessions can move with it: one that holds no session state (it is
-         * re-targeted, which clears a worker's sessions, only when it is idle). Otherwise refused.
+         * Moves a worker only where the session state it holds stays valid: the target pool needs no
+         * re-targeting (same adapter, interpreter, environment and specialization; re-targeting clears a
+         * worker's sessions). It leaves gracefully, so no session request is cut. Otherwise refused with
+         * {@code BAD_REQUEST} naming what differs. (A session's data lives in the session store, so no move
+         * loses it; this mode keeps the worker's copies of it warm.)
          */
         SESSION_AWARE;
 
