@@ -290,8 +290,9 @@ class RequestTest(WorkerTestCase):
         reply = w.request("boom", {"why": "because"})
         self.assertEqual(reply["error"], {"type": "WORKER_ERROR",
                                           "message": "RuntimeError: kaboom because"})
-        self.assertTrue(wait_until(lambda: "Traceback" in w.stderr_text, 3), w.stderr_text)
-        self.assertIn("kaboom", w.stderr_text)
+        # stderr is read line by line on another thread: wait for the traceback's last line, not its first
+        self.assertTrue(wait_until(lambda: "Traceback" in w.stderr_text and "kaboom" in w.stderr_text, 3),
+                        w.stderr_text)
         reply = w.request("lookup", {})
         self.assertEqual(reply["error"]["type"], "BAD_REQUEST")
         self.assertIn("'key'", reply["error"]["message"])
