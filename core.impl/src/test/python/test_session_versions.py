@@ -15,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from worker_harness import WorkerProcess  # noqa: E402
+from worker_harness import WorkerProcess, wait_until  # noqa: E402
 
 STATE_ADAPTER = textwrap.dedent('''
     def put(args, ctx):
@@ -277,7 +277,7 @@ class CacheTest(SessionVersionTestCase):
         w = self.start(env={"POOLER_SESSION_CACHE": "many"})
         w.request("put", {"key": "k", "value": 1}, session={"id": "s1", "version": 0})
         self.assertEqual(w.call("get", {"key": "k"}, session={"id": "s1", "version": 1}), 1)
-        self.assertIn("POOLER_SESSION_CACHE", w.stderr_text)
+        self.assertTrue(wait_until(lambda: "POOLER_SESSION_CACHE" in w.stderr_text, 3), w.stderr_text)
 
     def test_end_session_drops(self):
         w = self.start()
