@@ -324,7 +324,7 @@ public class SessionAffinityIT extends PoolerTestSupport {
     }
 
     @Test
-    void eagerSyncPushesTheDataToThePoolTheAffinityIsSetOnLazyDoesNot() throws Exception {
+    public void eagerSyncPushesTheDataToThePoolTheAffinityIsSetOnLazyDoesNot() throws Exception {
         twoTextPools();
         String lazyPool = run("lazy_s", "create_program", json("id", "p")).poolId();
         Await.until("the lazy session's first answer is in", () -> store().get("lazy_s").isPresent());
@@ -367,7 +367,7 @@ public class SessionAffinityIT extends PoolerTestSupport {
     }
 
     @Test
-    void manualSyncRefusesAPoolTheSessionWasNotSyncedToUntilSyncSession() throws Exception {
+    public void manualSyncRefusesAPoolTheSessionWasNotSyncedToUntilSyncSession() throws Exception {
         twoTextPools();
         useSync(SessionDataSync.MANUAL);
         Response created = run("manual_s", "create_program", json("id", "p"));
@@ -412,7 +412,7 @@ public class SessionAffinityIT extends PoolerTestSupport {
     }
 
     @Test
-    void theMappingsSurviveARestartOfTheBundle() throws Exception {
+    public void theMappingsSurviveARestartOfTheBundle() throws Exception {
         twoTextPools();
         Map<String, SessionMapping> before = new HashMap<>();
         for (int i = 0; i < 8; i++) {
