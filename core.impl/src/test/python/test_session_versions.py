@@ -292,6 +292,29 @@ class CacheTest(SessionVersionTestCase):
         w.control("end_session", id=91, session={"id": "s1"})
         self.assertEqual(w.recv()["result"], {"session": "s1", "dropped": False})
 
+    def test_put_session_installs_a_version_ahead_of_requests(self):
+        w = self.start()
+        w.control("put_session", id=80, session="s1", version=3, state={"k": "pushed"})
+        self.assertEqual(w.recv(), {"id": 80, "ok": True, "result": {"session": "s1", "version": 3, "installed": True}})
+        # version 3 is held: the request runs without the state travelling
+        self.assertEqual(w.call("get", {"key": "k"}, session={"id": "s1", "version": 3}), "pushed")
+        r = w.request("put", {"key": "k", "value": "after"}, session={"id": "s1", "version": 3})
+        self.assertEqual(r["session"]["version"], 4)
+        # an older push never replaces a newer version
+        w.control("put_session", id=81, session="s1", version=2, state={"k": "old"})
+        self.assertEqual(w.recv()["result"], {"session": "s1", "version": 4, "installed": False})
+        self.assertEqual(w.call("get", {"key": "k"}, session={"id": "s1", "version": 4}), "after")
+
+    def test_put_session_refuses_bad_fields(self):
+        w = self.start()
+        for i, fields in enumerate(({"session": 1, "version": 1, "state": {}},
+                                    {"session": "s", "version": 0, "state": {}},
+                                    {"session": "s", "version": 1, "state": [1]})):
+            w.control("put_session", id=70 + i, **fields)
+            r = w.recv()
+            self.assertEqual((r["id"], r["ok"], r["error"]["type"]), (70 + i, False, "BAD_REQUEST"), r)
+            self.assertIn("put_session", r["error"]["message"])
+
     def test_configure_clears_the_cache(self):
         w = self.start()
         for sid in ("s1", "s2"):

@@ -107,6 +107,11 @@ Control frames::
     {"control":"end_session","id":N,"session":"s1"}
         -> {"id":N,"ok":true,"result":{"session":"s1","dropped":bool}}   (in order)
         Drops the id's versioned (cached) state and its unversioned state.
+    {"control":"put_session","id":N,"session":"s1","version":V,"state":{...}}
+        -> {"id":N,"ok":true,"result":{"session":"s1","version":held,"installed":bool}}   (in order)
+        Puts a versioned session's state into the cache ahead of any request (eager
+        sync, an explicit sync call), as version V >= 1; a cached version newer than
+        V stays (installed false, held = that version).  A bad field is a BAD_REQUEST.
     {"control":"shutdown"}
         no reply; the running and already queued work is finished, then exit 0.
     any other control -> BAD_REQUEST reply with the frame's id.
@@ -856,8 +861,39 @@ class Worker(object):
                 return
             dropped = self.ctx.drop_session(sid)
             self.send({"id": rid, "ok": True, "result": {"session": sid, "dropped": dropped}})
+        elif control == "put_session":
+            self._put_session(msg, rid)
         else:
             self.send_error(rid, BAD_REQUEST, "unknown control %s" % _json_repr(control))
+
+    def _put_session(self, msg, rid):
+        sid = msg.get("session")
+        version = msg.get("version")
+        state = msg.get("state")
+        if sid.__class__ is not str:
+            self.send_error(rid, BAD_REQUEST, "put_session: 'session' must be a string, got %s" % _json_kind(sid))
+            return
+        if not _is_int(version) or version < 1:
+            self.send_error(rid, BAD_REQUEST, "put_session: 'version' must be an integer >= 1, got %s"
+                            % _json_repr(version)[:40])
+            return
+        if state.__class__ is not dict:
+            self.send_error(rid, BAD_REQUEST, "put_session: 'state' must be a JSON object, got %s"
+                            % _json_kind(state))
+            return
+        cache = self.ctx.session_cache
+        entry = cache.peek(sid)
+        installed = entry is None or entry[0] <= version
+        if installed:
+            try:
+                # the state is canonical and plain JSON from here on, as a shipped one is
+                state = _decode(_canonical(state))
+            except (TypeError, ValueError, RecursionError) as e:
+                self.send_error(rid, BAD_REQUEST, "put_session: 'state' is not strict JSON: %s" % _describe(e))
+                return
+            cache.put(sid, version, state)
+        held = version if installed else entry[0]
+        self.send({"id": rid, "ok": True, "result": {"session": sid, "version": held, "installed": installed}})
 
     def _configure(self, msg, rid):
         ctx = self.ctx

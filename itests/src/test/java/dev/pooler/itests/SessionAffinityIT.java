@@ -13,12 +13,26 @@ import dev.pooler.api.admin.AdminAction;
 import dev.pooler.api.admin.AdminSection;
 import dev.pooler.api.admin.AdminTable;
 import dev.pooler.api.affinity.CrossPoolSessionManager;
+import dev.pooler.api.affinity.PoolSelector;
 import dev.pooler.api.affinity.SessionAffinity;
+import dev.pooler.api.affinity.SessionDataSync;
 import dev.pooler.api.affinity.SessionMapping;
+import dev.pooler.api.affinity.SessionOptions;
 import dev.pooler.api.events.PoolerEvents;
 import dev.pooler.api.metrics.MultiPoolMetrics;
 import dev.pooler.api.metrics.SessionAffinityMetrics;
 import dev.pooler.api.routing.AffinityStrength;
+import dev.pooler.api.session.SessionAvailability;
+import dev.pooler.api.session.SessionState;
+import dev.pooler.api.session.SessionStore;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.osgi.framework.Bundle;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
@@ -41,13 +55,18 @@ import org.osgi.service.event.Event;
 /**
  * The session-affinity bundle with real pools of real Python workers: a session keeps its pool while other
  * clients load the pools (the seed's test), a pinned session fails as documented when its pool stops while a
- * normal one moves there with its data and an event, and an affinity expires after its timeout.
+ * normal one moves there with its data and an event, an affinity expires after its timeout, the three
+ * {@code session_data_sync} modes and the available/partial/missing check against the workers' real caches,
+ * the mappings survive a restart of the bundle, and a thousand sessions keep their pools under load while the
+ * session store's bound holds.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class SessionAffinityIT extends PoolerTestSupport {
 
     static final String AFFINITY_PID = "dev.pooler.affinity";
+    static final String SESSIONS_PID = "dev.pooler.sessions";
+    static final String AFFINITY_BUNDLE = "dev.pooler.affinity";
     static final Map<String, Object> TEXT_POOL = Map.of("size", 2, "adapter", "bench,text", "capabilities", "all");
 
     @Override
@@ -62,8 +81,15 @@ public class SessionAffinityIT extends PoolerTestSupport {
         if (c.getProperties() != null) {
             c.delete();
         }
+        org.osgi.service.cm.Configuration store = configAdmin.getConfiguration(SESSIONS_PID, "?");
+        if (store.getProperties() != null) {
+            store.delete();
+        }
         Await.until("the affinity service is back on its defaults",
-                () -> affinity().defaultStrength() == AffinityStrength.NORMAL, () -> affinity().defaultStrength().toString());
+                () -> affinity().defaultStrength() == AffinityStrength.NORMAL && affinity().dataSync() == SessionDataSync.LAZY,
+                () -> affinity().defaultStrength() + ", " + affinity().dataSync());
+        Await.until("the session store is back on its defaults", () -> store().maxSessions() == 10_000,
+                () -> "max " + store().maxSessions());
         for (SessionMapping m : affinity().mappings()) {
             affinity().forget(m.sessionId());
         }
@@ -82,6 +108,45 @@ public class SessionAffinityIT extends PoolerTestSupport {
 
     private SessionAffinity affinity() {
         return service(SessionAffinity.class, null);
+    }
+
+    private SessionStore store() {
+        return service(SessionStore.class, null);
+    }
+
+    private SessionAffinityMetrics affinityMetrics() {
+        return service(MultiPoolMetrics.class, null).comprehensiveMetrics().sessionAffinity();
+    }
+
+    private void configureAffinity(String key, String value) throws Exception {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(AFFINITY_PID, "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(key, value);
+        c.update(p);
+    }
+
+    private void useSync(SessionDataSync mode) throws Exception {
+        configureAffinity("session.data.sync", mode.value());
+        Await.until("session_data_sync is " + mode.value(), () -> affinity().dataSync() == mode,
+                () -> affinity().dataSync().toString());
+    }
+
+    /** UTF-8 bytes of the session's state in the store: what one push puts on a worker's pipe. */
+    private int stateBytes(String session) {
+        return store().get(session).orElseThrow().stateJson().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static String otherOf(String pool) {
+        return pool.equals("it_aff_left") ? "it_aff_right" : "it_aff_left";
+    }
+
+    private PoolerException failureOf(String session, String command, JsonObject args, SessionOptions options) {
+        try {
+            Response r = sessions().executeInSession(session, command, args, options).toCompletableFuture().join();
+            throw new AssertionError("expected a failure, got " + r);
+        } catch (CompletionException e) {
+            return PoolerException.of(e);
+        }
     }
 
     private CrossPoolSessionManager sessions() {
@@ -256,5 +321,198 @@ public class SessionAffinityIT extends PoolerTestSupport {
             assertEquals("affinity_timeout", e.getProperty(PoolerEvents.FIELD));
             assertEquals(AffinityStrength.STRONG, affinity().defaultStrength());
         }
+    }
+
+    @Test
+    public void eagerSyncPushesTheDataToThePoolTheAffinityIsSetOnLazyDoesNot() throws Exception {
+        twoTextPools();
+        String lazyPool = run("lazy_s", "create_program", json("id", "p")).poolId();
+        Await.until("the lazy session's first answer is in", () -> store().get("lazy_s").isPresent());
+        SessionAvailability lazy = sessions().sessionDataAvailability("lazy_s", lazyPool);
+        assertEquals("lazy: only the worker that made it holds it", SessionAvailability.Status.PARTIAL, lazy.status());
+        assertEquals(1, lazy.workersHolding());
+        assertEquals(2, lazy.workers());
+
+        useSync(SessionDataSync.EAGER);
+        long pushedBefore = affinityMetrics().bytesPushed();
+        long syncedBefore = affinityMetrics().bytesSynced();
+        String ranOn = run("eager_s", "create_program", json("id", "p")).poolId();
+        String home = poolOf("eager_s");
+        Await.until("eager: the session's pool holds it on every worker",
+                () -> sessions().sessionDataAvailability("eager_s", home).status() == SessionAvailability.Status.AVAILABLE,
+                () -> sessions().sessionDataAvailability("eager_s", home).toString());
+        String other = otherOf(home);
+        SessionAvailability there = sessions().sessionDataAvailability("eager_s", other);
+        assertEquals(SessionAvailability.Status.PARTIAL, there.status());
+        assertEquals(0, there.workersHolding());
+
+        affinity().establishAffinity("eager_s", other, AffinityStrength.NORMAL);
+        Await.until("eager: the pool the affinity moved to holds it on every worker",
+                () -> sessions().sessionDataAvailability("eager_s", other).status() == SessionAvailability.Status.AVAILABLE,
+                () -> sessions().sessionDataAvailability("eager_s", other).toString());
+        assertEquals(2, sessions().sessionDataAvailability("eager_s", other).workersHolding());
+        // one push to the home pool's second worker (two if bounded load placed it away from where it ran), two to
+        // the other pool: counted where they were written
+        long expected = (home.equals(ranOn) ? 3L : 4L) * stateBytes("eager_s");
+        Await.until("the metrics count the pushed bytes", () -> affinityMetrics().bytesPushed() - pushedBefore == expected,
+                () -> (affinityMetrics().bytesPushed() - pushedBefore) + " bytes pushed, expected " + expected);
+        assertTrue(affinityMetrics().bytesSynced() - syncedBefore >= expected);
+        assertEquals(affinityMetrics().bytesSynced(), affinity().stats().bytesSynced());
+
+        Response r = run("eager_s", "execute_program", json("program_id", "p"));
+        assertEquals(other, r.poolId());
+        assertEquals(1, r.result().getAsJsonObject().get("executions").getAsInt());
+        assertEquals("the state was there already: nothing more was pushed", expected,
+                affinityMetrics().bytesPushed() - pushedBefore);
+    }
+
+    @Test
+    public void manualSyncRefusesAPoolTheSessionWasNotSyncedToUntilSyncSession() throws Exception {
+        twoTextPools();
+        useSync(SessionDataSync.MANUAL);
+        Response created = run("manual_s", "create_program", json("id", "p"));
+        String home = poolOf("manual_s");
+        assertEquals("manual: the session keeps the pool that holds its data", created.poolId(), home);
+        String other = otherOf(home);
+        assertEquals(SessionAvailability.Status.MISSING, sessions().sessionDataAvailability("never_used", home).status());
+
+        SessionAvailability before = sessions().sessionDataAvailability("manual_s", other);
+        assertEquals(SessionAvailability.Status.PARTIAL, before.status());
+        assertEquals(0, before.workersHolding());
+        assertTrue(!before.inPool());
+        long synced = affinityMetrics().bytesSynced();
+        PoolerException refused = failureOf("manual_s", "execute_program", json("program_id", "p"),
+                SessionOptions.selector(PoolSelector.pool(other)));
+        assertEquals(refused.toString(), ErrorKind.BAD_REQUEST, refused.kind());
+        assertTrue(refused.getMessage(), refused.getMessage().contains("not synced to pool " + other)
+                && refused.getMessage().contains("syncSession"));
+        assertEquals("nothing was shipped", synced, affinityMetrics().bytesSynced());
+
+        // in its own pool the session runs, its state moving between that pool's workers as usual
+        assertEquals(home, run("manual_s", "execute_program", json("program_id", "p")).poolId());
+        synced = affinityMetrics().bytesSynced();
+
+        SessionAvailability after = sessions().syncSession("manual_s", other).toCompletableFuture().join();
+        assertEquals(SessionAvailability.Status.AVAILABLE, after.status());
+        assertEquals(2, after.workersHolding());
+        assertTrue(after.inPool());
+        assertEquals(2L * stateBytes("manual_s"), affinityMetrics().bytesSynced() - synced);
+        Response there = sessions().executeInSession("manual_s", "execute_program", json("program_id", "p"),
+                SessionOptions.selector(PoolSelector.pool(other))).toCompletableFuture().join();
+        assertEquals(other, there.poolId());
+        assertEquals("the synced state carried the first execution", 2,
+                there.result().getAsJsonObject().get("executions").getAsInt());
+
+        try {
+            sessions().sessionDataAvailability("manual_s", "no_such_pool");
+            fail("an unknown pool is a bad request");
+        } catch (PoolerException e) {
+            assertEquals(ErrorKind.BAD_REQUEST, e.kind());
+        }
+    }
+
+    @Test
+    public void theMappingsSurviveARestartOfTheBundle() throws Exception {
+        twoTextPools();
+        Map<String, SessionMapping> before = new HashMap<>();
+        for (int i = 0; i < 8; i++) {
+            run("restart_" + i, "create_program", json("id", "p"));
+        }
+        affinity().establishAffinity("restart_0", "it_aff_right", AffinityStrength.PINNED);
+        affinity().establishAffinity("restart_1", "it_aff_left", AffinityStrength.STRONG);
+        for (int i = 0; i < 8; i++) {
+            before.put("restart_" + i, affinity().mapping("restart_" + i).orElseThrow());
+        }
+        Bundle b = bundle(AFFINITY_BUNDLE);
+        b.stop();
+        Await.until("the affinity services are gone", () -> context.getServiceReference(SessionAffinity.class) == null);
+        // routing works without affinity, and the session's data is still there
+        Response without = router().route(Request.builder("execute_program").args(json("program_id", "p"))
+                .session("restart_2").build()).toCompletableFuture().join();
+        assertEquals(1, without.result().getAsJsonObject().get("executions").getAsInt());
+
+        b.start();
+        for (Map.Entry<String, SessionMapping> e : before.entrySet()) {
+            SessionMapping m = affinity().mapping(e.getKey()).orElseThrow(() -> new AssertionError(e.getKey() + " lost"));
+            assertEquals(e.getKey(), e.getValue().poolId(), m.poolId());
+            assertEquals(e.getKey(), e.getValue().strength(), m.strength());
+            assertEquals(e.getKey(), e.getValue().establishedMillis(), m.establishedMillis());
+        }
+        for (Map.Entry<String, SessionMapping> e : before.entrySet()) {
+            assertEquals("routed to its pool after the restart", e.getValue().poolId(),
+                    run(e.getKey(), "execute_program", json("program_id", "p")).poolId());
+        }
+    }
+
+    @Test
+    public void aThousandSessionsKeepTheirAffinityUnderLoadAndTheStoreBoundHolds() throws Exception {
+        twoTextPools();
+        org.osgi.service.cm.Configuration storeConfig = configAdmin.getConfiguration(SESSIONS_PID, "?");
+        Hashtable<String, Object> bound = new Hashtable<>();
+        bound.put("max.sessions", 1000);
+        storeConfig.update(bound);
+        Await.until("the store holds at most 1000 sessions", () -> store().maxSessions() == 1000);
+        int n = 1000;
+        long hitsBefore = affinity().stats().hits();
+        long missesBefore = affinity().stats().misses();
+        Map<String, String> firstPool = new ConcurrentHashMap<>();
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        Load load = new Load(4);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String session = "k_" + i;
+                all.add(clients.submit(() -> {
+                    run(session, "create_program", json("id", "p"));
+                    String pool = poolOf(session);
+                    firstPool.put(session, pool);
+                    for (int k = 1; k <= 2; k++) {
+                        Response r = run(session, "execute_program", json("program_id", "p"));
+                        if (!r.poolId().equals(pool) || r.result().getAsJsonObject().get("executions").getAsInt() != k) {
+                            wrong.add(session + " ran on " + r.poolId() + " (its pool " + pool + "): " + r.result());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            clients.shutdown();
+            load.close();
+        }
+        if (load.failure.get() != null) {
+            throw new AssertionError("a loading client failed", load.failure.get());
+        }
+        assertEquals(wrong.toString(), List.of(), wrong);
+        assertEquals("every session request of the thousand ran on its pool", 0, affinity().stats().misses() - missesBefore);
+        assertTrue(affinity().stats().hits() - hitsBefore >= 2L * n);
+        Map<String, Integer> perPool = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            SessionMapping m = affinity().mapping("k_" + i).orElseThrow();
+            assertEquals(firstPool.get("k_" + i), m.poolId());
+            perPool.merge(m.poolId(), 1, Integer::sum);
+        }
+        assertTrue("bounded load: " + perPool, perPool.values().stream().allMatch(c -> c <= Math.ceil(1.25 * (n + 1) / 2)));
+
+        // the bound: 100 more sessions push out the 100 least recently used
+        List<SessionState> byRecency = store().sessions();
+        assertEquals(1000, byRecency.size());
+        List<String> oldest = byRecency.subList(900, 1000).stream().map(SessionState::sessionId).toList();
+        for (int i = 0; i < 100; i++) {
+            run("late_" + i, "create_program", json("id", "p"));
+        }
+        assertEquals(1000, store().size());
+        for (String session : oldest) {
+            assertTrue(session, store().get(session).isEmpty());
+            PoolerException e = failureOf(session, "execute_program", json("program_id", "p"), SessionOptions.DEFAULT);
+            assertEquals(e.toString(), ErrorKind.BAD_REQUEST, e.kind());
+            assertTrue(e.getMessage(), e.getMessage().contains("was forgotten by the session store"));
+        }
+        // said once: the next request starts the session afresh
+        String again = oldest.get(0);
+        assertEquals("p", run(again, "create_program", json("id", "p")).result().getAsJsonObject().get("program_id").getAsString());
     }
 }

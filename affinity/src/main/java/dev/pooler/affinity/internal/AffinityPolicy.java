@@ -4,6 +4,7 @@ import dev.pooler.api.ErrorKind;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.affinity.AffinityStats;
+import dev.pooler.api.affinity.SessionDataSync;
 import dev.pooler.api.affinity.SessionMapping;
 import dev.pooler.api.events.PoolerEvents;
 import dev.pooler.api.routing.AffinityStrength;
@@ -22,8 +23,10 @@ import java.util.function.ToIntFunction;
 
 /**
  * The affinity rules (see {@link dev.pooler.api.affinity.SessionAffinity}): where a session's request goes,
- * how a new session gets its pool (the strategy's pick, bounded by {@link BoundedLoad}), when a session moves
- * and what that posts. Plain Java: the clock, the pools, the sessions' state sizes and the events are given.
+ * how a new session gets its pool (the strategy's pick, bounded by {@link BoundedLoad}; with {@code manual}
+ * sync the pool that ran its first request, which holds its data), when a session moves and what that posts,
+ * and, with {@code eager} sync, that the session's data is pushed to the pool its affinity is set on or moves
+ * to. Plain Java: the clock, the pools, the sessions' state sizes, the events and the pushes are given.
  */
 final class AffinityPolicy {
 
@@ -37,6 +40,7 @@ final class AffinityPolicy {
     private final ToIntFunction<String> stateSize;
     private final AffinityEvents events;
     private final LongSupplier clock;
+    private final DataPusher pusher;
     private final AffinityCounters counters = new AffinityCounters();
     /** New sessions between their first placement and its outcome: the candidates the strategy chose among. */
     private final Map<String, NewSession> newSessions = new ConcurrentHashMap<>();
@@ -52,6 +56,12 @@ final class AffinityPolicy {
      */
     AffinityPolicy(AffinitySettings settings, PoolDirectory pools, ToIntFunction<String> stateSize, AffinityEvents events,
                    LongSupplier clock) {
+        this(settings, pools, stateSize, events, clock, DataPusher.NONE);
+    }
+
+    AffinityPolicy(AffinitySettings settings, PoolDirectory pools, ToIntFunction<String> stateSize, AffinityEvents events,
+                   LongSupplier clock, DataPusher pusher) {
+        this.pusher = pusher;
         this.settings = settings;
         this.mappings = new SessionMappings(settings.timeoutMillis());
         this.pools = pools;
@@ -112,7 +122,8 @@ final class AffinityPolicy {
             return current == null ? Optional.empty() : Optional.of(current.poolId());
         }
         int size = stateSize.applyAsInt(m.sessionId());
-        counters.migrated(size);
+        counters.migrated();
+        affinityChanged(m.sessionId(), to);
         Map<String, Object> p = new HashMap<>();
         p.put(PoolerEvents.SESSION_ID, m.sessionId());
         p.put(PoolerEvents.FROM_POOL, m.poolId());
@@ -134,8 +145,10 @@ final class AffinityPolicy {
                 newSessions.put(session, fresh); // the router may try another pool: its answer places the session
                 return;
             }
-            String pool = BoundedLoad.place(outcome.poolId(), fresh.candidates(), mappings.sessionsByPool(now));
-            mappings.establishIfAbsent(session, pool, settings.defaultStrength(), now);
+            String pool = settings.dataSync() == SessionDataSync.MANUAL ? outcome.poolId() // its data is there only
+                    : BoundedLoad.place(outcome.poolId(), fresh.candidates(), mappings.sessionsByPool(now));
+            SessionMapping m = mappings.establishIfAbsent(session, pool, settings.defaultStrength(), now);
+            affinityChanged(session, m.poolId());
             return;
         }
         SessionMapping m = mappings.get(session, now);
@@ -171,7 +184,21 @@ final class AffinityPolicy {
             throw new PoolerException(ErrorKind.BAD_REQUEST, "pool: no pool named '" + poolId + "'");
         }
         newSessions.remove(sessionId);
-        return mappings.establish(sessionId, poolId, strength, clock.getAsLong());
+        SessionMapping m = mappings.establish(sessionId, poolId, strength, clock.getAsLong());
+        affinityChanged(sessionId, poolId);
+        return m;
+    }
+
+    /** The session's affinity was set on, or moved to, {@code poolId}: with eager sync its data follows now. */
+    private void affinityChanged(String sessionId, String poolId) {
+        if (settings.dataSync() == SessionDataSync.EAGER) {
+            pusher.push(sessionId, poolId);
+        }
+    }
+
+    /** Mappings kept from before (the bundle restarted): those not expired come back, unless the session has one now. */
+    int restore(List<SessionMapping> saved) {
+        return mappings.restore(saved, clock.getAsLong());
     }
 
     Optional<SessionMapping> mapping(String sessionId) {
@@ -191,8 +218,9 @@ final class AffinityPolicy {
         return mappings.remove(sessionId);
     }
 
-    AffinityStats stats() {
-        return counters.stats();
+    /** The counters, with the bytes of session state core wrote to workers. */
+    AffinityStats stats(long bytesSynced) {
+        return counters.stats(bytesSynced);
     }
 
     /** Drops expired mappings and abandoned new sessions, at most once per {@link #SWEEP_EVERY_MS}. */

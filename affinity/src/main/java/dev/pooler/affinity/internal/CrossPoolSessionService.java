@@ -7,6 +7,8 @@ import dev.pooler.api.Response;
 import dev.pooler.api.affinity.CrossPoolSessionManager;
 import dev.pooler.api.affinity.SessionOptions;
 import dev.pooler.api.routing.RequestRouter;
+import dev.pooler.api.session.SessionAvailability;
+import dev.pooler.api.session.SessionSync;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.osgi.service.component.annotations.Activate;
@@ -18,16 +20,30 @@ import org.osgi.service.component.annotations.Reference;
  * request. {@code affinity_aware} leaves the choice to the session's affinity (the router asks
  * {@link SessionAffinityService} through its seam); {@code performance_optimized} names the router's active
  * strategy, which the affinity seam reads as "let the strategy choose this once"; a named pool is
- * {@code Request.pool}. The session's data needs no step: core's session store ships it to the worker.
+ * {@code Request.pool}. The session's data needs no step in {@code lazy} and {@code eager} mode: core's session
+ * store ships it to the worker; {@link #syncSession} and {@link #sessionDataAvailability} are core's
+ * {@link SessionSync}.
  */
 @Component(service = CrossPoolSessionManager.class)
 public final class CrossPoolSessionService implements CrossPoolSessionManager {
 
     private final RequestRouter router;
+    private final SessionSync sync;
 
     @Activate
-    public CrossPoolSessionService(@Reference RequestRouter router) {
+    public CrossPoolSessionService(@Reference RequestRouter router, @Reference SessionSync sync) {
         this.router = router;
+        this.sync = sync;
+    }
+
+    @Override
+    public SessionAvailability sessionDataAvailability(String sessionId, String poolId) {
+        return sync.availability(sessionId, poolId);
+    }
+
+    @Override
+    public CompletionStage<SessionAvailability> syncSession(String sessionId, String poolId) {
+        return sync.push(sessionId, poolId);
     }
 
     @Override

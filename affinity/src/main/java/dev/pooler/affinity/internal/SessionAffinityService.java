@@ -19,14 +19,17 @@ import dev.pooler.api.routing.SessionPlacement;
 import dev.pooler.api.routing.SessionRouting;
 import dev.pooler.api.session.SessionState;
 import dev.pooler.api.session.SessionStore;
+import dev.pooler.api.session.SessionSync;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -40,7 +43,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * The session-affinity service: the router's {@link SessionRouting} seam, the {@link SessionAffinity} API
  * and the session-affinity metrics, as one component because all three read and write one mapping table
  * ({@link AffinityPolicy} holds the rules). Configuration {@code dev.pooler.affinity} applies live; a bad
- * value is refused with a log line and a {@code CONFIG_REJECTED} event naming the field.
+ * value is refused with a log line and a {@code CONFIG_REJECTED} event naming the field. {@code session_data_sync}
+ * reaches core through {@link SessionSync}: {@code manual} turns its explicit-sync rule on (off again when this
+ * service stops), {@code eager} pushes a session's data when its affinity changes. The mapping table is saved
+ * in the bundle's data area when the service stops and restored when it starts ({@link MappingFile}).
  */
 @Component(service = {SessionRouting.class, SessionAffinity.class, SessionAffinityMetricsSource.class},
         configurationPid = AffinitySettings.PID, immediate = true)
@@ -50,7 +56,9 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
     private static final System.Logger LOG = System.getLogger(SessionAffinityService.class.getName());
 
     private final RequestRouter router;
+    private final SessionSync sync;
     private final AffinityPolicy policy;
+    private final MappingFile saved;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -58,11 +66,36 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
 
     @Activate
     public SessionAffinityService(@Reference RequestRouter router, @Reference PoolRegistry registry,
-                                  @Reference SessionStore store, Map<String, Object> properties) {
+                                  @Reference SessionStore store, @Reference SessionSync sync, BundleContext context,
+                                  Map<String, Object> properties) {
         this.router = router;
+        this.sync = sync;
         this.policy = new AffinityPolicy(AffinitySettings.DEFAULTS, new RegistryPoolDirectory(registry),
-                session -> store.get(session).map(SessionState::size).orElse(0), this::post, System::currentTimeMillis);
+                session -> store.get(session).map(SessionState::size).orElse(0), this::post, System::currentTimeMillis,
+                this::push);
+        java.io.File data = context.getDataFile(MappingFile.NAME);
+        this.saved = new MappingFile(data == null ? null : data.toPath());
         apply(properties);
+        int restored = policy.restore(saved.read());
+        if (restored > 0) {
+            LOG.log(System.Logger.Level.INFO, "restored the affinity of " + restored + " sessions");
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        sync.requireExplicitSync(false); // without this service, sessions' data travels as it needs to
+        saved.write(policy.mappings());
+    }
+
+    /** Eager sync: the session's data goes to the pool's workers now (asynchronously; a failure is only logged). */
+    private void push(String sessionId, String poolId) {
+        sync.push(sessionId, poolId).whenComplete((a, e) -> {
+            if (e != null) {
+                LOG.log(System.Logger.Level.WARNING, "session " + sessionId + ": its data could not be pushed to pool "
+                        + poolId + ": " + e.getMessage());
+            }
+        });
     }
 
     @Modified
@@ -73,7 +106,9 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
     /** Takes a configuration, or refuses it (the settings in force stay) with a log line and an event naming the field. */
     private void apply(Map<String, Object> properties) {
         try {
-            policy.settings(AffinitySettings.from(properties));
+            AffinitySettings next = AffinitySettings.from(properties);
+            policy.settings(next);
+            sync.requireExplicitSync(next.dataSync() == SessionDataSync.MANUAL);
         } catch (InvalidConfigException e) {
             LOG.log(System.Logger.Level.ERROR, "configuration " + AffinitySettings.PID + " refused, field " + e.field()
                     + ": " + e.getMessage() + "; the settings in force stay");
@@ -135,7 +170,7 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
 
     @Override
     public AffinityStats stats() {
-        return policy.stats();
+        return policy.stats(sync.traffic().bytesSynced());
     }
 
     @Override
@@ -165,7 +200,7 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
         }
         Map<String, Integer> strengths = new HashMap<>();
         byStrength.forEach((s, n) -> strengths.put(s.name().toLowerCase(Locale.ROOT), n));
-        AffinityStats s = policy.stats();
+        AffinityStats s = stats();
         return new SessionAffinityMetrics(true, all.size(), byPool, strengths, s.hitRate(), s.migrations());
     }
 }

@@ -83,6 +83,17 @@ final class SessionMappings {
         return moved[0];
     }
 
+    /** Puts back saved mappings that have not expired, where the session has none now; returns how many. */
+    int restore(List<SessionMapping> saved, long now) {
+        int n = 0;
+        for (SessionMapping m : saved) {
+            if (!expired(m, now) && bySession.putIfAbsent(m.sessionId(), m) == null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     boolean remove(String sessionId) {
         return bySession.remove(sessionId) != null;
     }

@@ -48,13 +48,20 @@ class AffinityPolicyTest {
             return capable.getOrDefault(capability, List.of());
         }
     };
+    /** Pushes asked for, as "session>pool". */
+    private final List<String> pushes = new ArrayList<>();
     private AffinityPolicy policy = policy(AffinitySettings.DEFAULTS);
 
     private AffinityPolicy policy(AffinitySettings settings) {
         return new AffinityPolicy(settings, pools, session -> session.length() * 10, (topic, p) -> {
             assertEquals(PoolerEvents.SESSION_MIGRATED, topic);
             migrated.add(p);
-        }, clock::get);
+        }, clock::get, (session, pool) -> pushes.add(session + ">" + pool));
+    }
+
+    private static AffinitySettings sync(SessionDataSync mode) {
+        AffinitySettings d = AffinitySettings.DEFAULTS;
+        return new AffinitySettings(d.defaultStrength(), d.timeoutSeconds(), d.crossPoolMigration(), mode);
     }
 
     private static PoolSnapshot pool(String id, int inFlight) {
@@ -92,8 +99,68 @@ class AffinityPolicyTest {
         SessionMapping m = policy.mapping("s1").orElseThrow();
         assertEquals(10, m.requestCount());
         assertEquals(AffinityStrength.NORMAL, m.strength());
-        assertEquals(10, policy.stats().hits());
-        assertEquals(1.0, policy.stats().hitRate());
+        assertEquals(10, policy.stats(0).hits());
+        assertEquals(1.0, policy.stats(0).hitRate());
+    }
+
+    @Test
+    void eagerSyncPushesTheDataWhereverTheAffinityIsSetOrMoves() {
+        policy = policy(sync(SessionDataSync.EAGER));
+        capable.put("text", List.of("a", "b"));
+        List<PoolSnapshot> both = List.of(pool("a", 0), pool("b", 0));
+        newSession("s", "a", both);
+        assertEquals(List.of("s>a"), pushes, "the new session's pool gets its data for its other workers");
+        policy.place(request("s"), profile(), both);
+        policy.outcome(request("s"), ok("a"));
+        assertEquals(1, pushes.size(), "an ordinary request pushes nothing");
+        policy.establish("s", "b", AffinityStrength.NORMAL);
+        assertEquals(List.of("s>a", "s>b"), pushes);
+        policy.place(request("s"), profile(), List.of(pool("a", 0))); // b cannot take it: the session moves to a
+        assertEquals(List.of("s>a", "s>b", "s>a"), pushes);
+    }
+
+    @Test
+    void lazyAndManualSyncPushNothing() {
+        capable.put("text", List.of("a", "b"));
+        for (SessionDataSync mode : List.of(SessionDataSync.LAZY, SessionDataSync.MANUAL)) {
+            policy = policy(sync(mode));
+            List<PoolSnapshot> both = List.of(pool("a", 0), pool("b", 0));
+            newSession("s" + mode, "a", both);
+            policy.establish("s" + mode, "b", AffinityStrength.NORMAL);
+        }
+        assertEquals(List.of(), pushes);
+    }
+
+    @Test
+    void withManualSyncANewSessionKeepsThePoolHoldingItsData() {
+        policy = policy(sync(SessionDataSync.MANUAL));
+        List<PoolSnapshot> three = List.of(pool("a", 0), pool("b", 0), pool("c", 0));
+        for (int i = 0; i < 30; i++) {
+            assertEquals("a", newSession("s" + i, "a", three), "bounded load would move it off a; its data is only on a");
+        }
+        assertEquals(Map.of("a", 30), policy.sessionsByPool());
+    }
+
+    @Test
+    void savedMappingsComeBackUnlessExpiredOrReplaced() {
+        capable.put("text", List.of("a", "b"));
+        List<PoolSnapshot> both = List.of(pool("a", 0), pool("b", 0));
+        newSession("kept", "a", both);
+        newSession("old", "b", both);
+        clock.addAndGet(AffinitySettings.DEFAULT_TIMEOUT_S * 1000 - 10);
+        policy.place(request("kept"), profile(), both); // used again: not expired
+        List<SessionMapping> saved = policy.mappings();
+
+        clock.addAndGet(20);
+        AffinityPolicy restarted = policy(AffinitySettings.DEFAULTS);
+        restarted.establish("new", "b", AffinityStrength.PINNED);
+        List<SessionMapping> withNew = new ArrayList<>(saved);
+        withNew.add(new SessionMapping("new", "a", AffinityStrength.WEAK, 0, 0, clock.get()));
+        assertEquals(1, restarted.restore(withNew));
+        assertEquals("a", restarted.mapping("kept").orElseThrow().poolId());
+        assertEquals(1, restarted.mapping("kept").orElseThrow().requestCount());
+        assertTrue(restarted.mapping("old").isEmpty(), "expired while the service was away");
+        assertEquals(AffinityStrength.PINNED, restarted.mapping("new").orElseThrow().strength(), "the live one wins");
     }
 
     @Test
@@ -171,8 +238,7 @@ class AffinityPolicyTest {
         assertEquals("request_type_unsupported", e.get(PoolerEvents.REASON));
         assertEquals(40, e.get(PoolerEvents.DATA_SIZE));
         assertTrue(e.get(PoolerEvents.MIGRATION_TIME) instanceof Double);
-        assertEquals(1, policy.stats().migrations());
-        assertEquals(40, policy.stats().bytesSynced());
+        assertEquals(1, policy.stats(0).migrations());
         // the next request stays on the new pool, without another move
         assertEquals("c", policy.place(request("sess"), profile(), withoutA).orElseThrow().poolId());
         assertEquals(1, migrated.size());
@@ -197,7 +263,7 @@ class AffinityPolicyTest {
         assertEquals(Optional.empty(), policy.place(request("s"), profile(), List.of(pool("b", 0))));
         policy.outcome(request("s"), ok("b"));
         assertEquals("a", policy.mapping("s").orElseThrow().poolId());
-        assertEquals(1, policy.stats().misses());
+        assertEquals(1, policy.stats(0).misses());
         assertTrue(migrated.isEmpty());
     }
 

@@ -6,7 +6,8 @@ package dev.pooler.api.affinity;
  * @param hits        session requests that ran on their preferred pool
  * @param misses      session requests of a session with an affinity that ran elsewhere
  * @param migrations  sessions moved to another pool
- * @param bytesSynced characters of session state (JSON) that moved with migrated sessions
+ * @param bytesSynced bytes of session state written to workers (with requests and by pushes), counted by core
+ *                    where it writes them (see {@link dev.pooler.api.session.SessionTraffic})
  */
 public record AffinityStats(long hits, long misses, long migrations, long bytesSynced) {
 

@@ -5,7 +5,7 @@
  * bundle; the strengths are {@link dev.pooler.api.routing.AffinityStrength}, whose promises the router keeps.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.pooler.api.affinity;
 
 import org.osgi.annotation.bundle.Export;

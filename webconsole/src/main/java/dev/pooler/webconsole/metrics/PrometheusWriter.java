@@ -105,6 +105,10 @@ public final class PrometheusWriter {
             single("pooler_session_affinity_hit_ratio", "gauge", "Share of session requests served by their preferred pool.", a.affinityHitRate());
             single("pooler_session_migrations_total", "counter", "Sessions moved to another pool.", a.sessionMigrations());
         }
+        single("pooler_session_bytes_synced_total", "counter",
+                "Bytes of session state written to workers (with requests and by pushes).", a.bytesSynced());
+        single("pooler_session_bytes_pushed_total", "counter",
+                "Bytes of session state pushed to workers ahead of requests (eager sync, sync calls).", a.bytesPushed());
     }
 
     private void performance(CrossPoolPerformanceMetrics p) {

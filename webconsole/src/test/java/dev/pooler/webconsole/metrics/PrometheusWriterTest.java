@@ -31,7 +31,7 @@ class PrometheusWriterTest {
                 new LoadBalancingMetrics(true, "p2c", new RoutingDecisionStats(3, Map.of("general_pool", 3L),
                         Map.of("p2c", 3L), Map.of("ok", 2L, "TIMEOUT", 1L), 2.5), 0.01, 0.95,
                         Map.of("general_pool", 104L), Map.of("general_pool", 12.5)),
-                sharing, SessionAffinityMetrics.withoutService(),
+                sharing, SessionAffinityMetrics.withoutService().withTraffic(5120, 1024),
                 new CrossPoolPerformanceMetrics(100, 4, 1, 0, 0.04, 12.5, 40.0, 3.5, 2, 1, 2.0 / 9));
     }
 
@@ -77,6 +77,15 @@ class PrometheusWriterTest {
         String with = PrometheusWriter.write(metrics(new WorkerSharingMetrics(true, 3, 2, 0.5, 1.0, new DurationStats(2, 1500, 2000, 2000))));
         assertTrue(with.contains("pooler_sharing_agreements_active 3\n"));
         assertTrue(with.contains("pooler_sharing_duration_mean_seconds 1.5\n"));
+    }
+
+    @Test
+    void sessionBytesAreReportedWithOrWithoutTheAffinityService() {
+        String text = PrometheusWriter.write(metrics(WorkerSharingMetrics.withoutService(0)));
+        assertTrue(text.contains("pooler_session_affinity_up 0\n"));
+        assertTrue(text.contains("# TYPE pooler_session_bytes_synced_total counter\n"));
+        assertTrue(text.contains("pooler_session_bytes_synced_total 5120\n"), text);
+        assertTrue(text.contains("pooler_session_bytes_pushed_total 1024\n"), text);
     }
 
     @Test

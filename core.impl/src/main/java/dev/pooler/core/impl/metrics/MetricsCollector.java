@@ -15,6 +15,7 @@ import dev.pooler.api.metrics.WorkerSharingMetrics;
 import dev.pooler.api.metrics.WorkerSharingMetricsSource;
 import dev.pooler.api.routing.RequestRouter;
 import dev.pooler.api.routing.RoutingDecision;
+import dev.pooler.api.session.SessionTraffic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,12 +48,19 @@ final class MetricsCollector {
 
     ComprehensiveMetrics collect(List<Pool> pools, RequestRouter router, WorkerSharingMetricsSource sharing,
                                  SessionAffinityMetricsSource affinity, long nowMillis) {
+        return collect(pools, router, sharing, affinity, new SessionTraffic(0, 0, 0), nowMillis);
+    }
+
+    /** With the session state bytes core wrote to workers ({@code traffic}), reported in the session-affinity group. */
+    ComprehensiveMetrics collect(List<Pool> pools, RequestRouter router, WorkerSharingMetricsSource sharing,
+                                 SessionAffinityMetricsSource affinity, SessionTraffic traffic, long nowMillis) {
         List<PoolMetrics> rows = new ArrayList<>(pools.size());
         for (Pool p : pools) {
             rows.add(poolMetrics(p));
         }
         return new ComprehensiveMetrics(nowMillis, rows, distribution(rows), loadBalancing(rows, router),
-                workerSharing(rows, sharing), sessionAffinity(affinity), performance(rows));
+                workerSharing(rows, sharing),
+                sessionAffinity(affinity).withTraffic(traffic.bytesSynced(), traffic.bytesPushed()), performance(rows));
     }
 
     static PoolMetrics poolMetrics(Pool pool) {

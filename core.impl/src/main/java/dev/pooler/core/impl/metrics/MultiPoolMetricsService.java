@@ -6,6 +6,7 @@ import dev.pooler.api.metrics.MultiPoolMetrics;
 import dev.pooler.api.metrics.SessionAffinityMetricsSource;
 import dev.pooler.api.metrics.WorkerSharingMetricsSource;
 import dev.pooler.api.routing.RequestRouter;
+import dev.pooler.api.session.SessionSync;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -21,6 +22,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public class MultiPoolMetricsService implements MultiPoolMetrics {
 
     private final PoolRegistry registry;
+    private final SessionSync sessions;
     private final MetricsCollector collector = new MetricsCollector(System::nanoTime);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -36,12 +38,14 @@ public class MultiPoolMetricsService implements MultiPoolMetrics {
     private volatile SessionAffinityMetricsSource affinity;
 
     @Activate
-    public MultiPoolMetricsService(@Reference PoolRegistry registry) {
+    public MultiPoolMetricsService(@Reference PoolRegistry registry, @Reference SessionSync sessions) {
         this.registry = registry;
+        this.sessions = sessions;
     }
 
     @Override
     public ComprehensiveMetrics comprehensiveMetrics() {
-        return collector.collect(registry.pools(), router, sharing, affinity, System.currentTimeMillis());
+        return collector.collect(registry.pools(), router, sharing, affinity, sessions.traffic(),
+                System.currentTimeMillis());
     }
 }

@@ -14,26 +14,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * What every pool of a framework shares: the Python runtime's folder, the supervision scheduler, the
  * executor answers are delivered on (never a worker's reader thread), events, the worker-id counter
  * (ids are unique for the life of the framework, across pools deleted and created again), the
- * heartbeat interval and the store of sessions' state.
+ * heartbeat interval, the store of sessions' state and how that state is shipped to workers.
  */
 public record PoolRuntime(Path runtimeDir, ScheduledExecutorService scheduler, ExecutorService answers, EventSink events,
-                          AtomicLong workerIds, Duration heartbeat, SessionStoreImpl sessions) {
+                          AtomicLong workerIds, Duration heartbeat, SessionStoreImpl sessions, SessionShipping shipping) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
 
     /** A runtime with its own answer executor (daemon threads, created as needed, idle ones end after a minute). */
     public static PoolRuntime create(Path runtimeDir, ScheduledExecutorService scheduler, EventSink events) {
         return new PoolRuntime(runtimeDir, scheduler, answerExecutor(), events, new AtomicLong(), DEFAULT_HEARTBEAT,
-                SessionStoreImpl.withDefaults());
+                SessionStoreImpl.withDefaults(), new SessionShipping());
     }
 
     public PoolRuntime withHeartbeat(Duration interval) {
-        return new PoolRuntime(runtimeDir, scheduler, answers, events, workerIds, interval, sessions);
+        return new PoolRuntime(runtimeDir, scheduler, answers, events, workerIds, interval, sessions, shipping);
     }
 
     /** The same runtime keeping sessions' state in {@code store}. */
     public PoolRuntime withSessions(SessionStoreImpl store) {
-        return new PoolRuntime(runtimeDir, scheduler, answers, events, workerIds, heartbeat, store);
+        return new PoolRuntime(runtimeDir, scheduler, answers, events, workerIds, heartbeat, store, shipping);
     }
 
     /**

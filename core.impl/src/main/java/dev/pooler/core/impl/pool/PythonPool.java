@@ -14,6 +14,7 @@ import dev.pooler.api.WorkerExchange;
 import dev.pooler.api.WorkerInfo;
 import dev.pooler.api.WorkerState;
 import dev.pooler.api.events.PoolerEvents;
+import dev.pooler.api.session.SessionAvailability;
 import dev.pooler.api.session.SessionState;
 import dev.pooler.core.impl.worker.WorkerProcess;
 import java.time.Duration;
@@ -72,6 +73,8 @@ public final class PythonPool implements Pool, WorkerHost {
     private final Map<Worker, Departure> departures = new HashMap<>();
     long runningSinceNanos;
     final PoolRecovery recovery = new PoolRecovery(this);
+    /** Sessions whose data is in this pool (what the manual sync rule asks). */
+    private final SessionsInPool sessionsHere;
 
     private record Departure(CompletableFuture<Transit> done) {
     }
@@ -84,6 +87,7 @@ public final class PythonPool implements Pool, WorkerHost {
         this.restarts = new RestartPolicy(config.resourceLimits().maxRestarts(), config.resourceLimits().restartWindow().toNanos());
         this.launcher = new WorkerLauncher(this, runtime.scheduler());
         this.supervisor = new Supervisor(this, runtime.scheduler(), runtime.heartbeat().toMillis());
+        this.sessionsHere = new SessionsInPool(() -> runtime.sessions().maxSessions());
     }
 
     /** Launches all workers concurrently and starts supervising. Returns at once. */
@@ -175,6 +179,10 @@ public final class PythonPool implements Pool, WorkerHost {
         lock.lock();
         try {
             refusal = refusalLocked();
+            if (refusal == null && sessionVersion > 0 && rt.shipping().explicitSyncOnly()
+                    && !sessionsHere.contains(request.sessionId())) {
+                refusal = notSynced(request.sessionId(), sessionVersion);
+            }
             if (refusal == null) {
                 w = dispatcher.idleWorkerFor(p, sessionVersion);
                 if (w != null) {
@@ -205,13 +213,27 @@ public final class PythonPool implements Pool, WorkerHost {
         };
     }
 
-    /** A failed write means the process is dying; its exit answers the request. */
-    private static void send(Worker w, PendingRequest p) {
+    /** The manual sync rule: the session's state is in the store but was never given to this pool. */
+    private PoolerException notSynced(String sessionId, long version) {
+        return new PoolerException(ErrorKind.BAD_REQUEST, "session '" + sessionId + "' has state (version " + version
+                + ") that was not synced to pool " + poolId + ", and session_data_sync is manual: call "
+                + "CrossPoolSessionManager.syncSession(\"" + sessionId + "\", \"" + poolId + "\") first", poolId, null, false);
+    }
+
+    /**
+     * A failed write means the process is dying; its exit answers the request. Session state that went on
+     * the pipe is counted here, where it was written.
+     */
+    private void send(Worker w, PendingRequest p) {
         Request r = p.request;
         if (r.sessionId() == null) {
             w.process.sendRequest(p.wireId, r.command(), r.argsJson());
         } else {
-            w.process.sendRequest(p.wireId, r.command(), r.argsJson(), r.sessionId(), p.sessionVersion, p.sessionState);
+            String state = p.sessionState;
+            if (w.process.sendRequest(p.wireId, r.command(), r.argsJson(), r.sessionId(), p.sessionVersion, state)
+                    && state != null) {
+                rt.shipping().shippedWithRequest(SessionShipping.utf8Length(state));
+            }
         }
     }
 
@@ -230,6 +252,97 @@ public final class PythonPool implements Pool, WorkerHost {
         if (s != null && s.version() > 0 && (force || !w.sessions.holds(id, s.version()))) {
             p.sessionState = s.stateJson();
             w.sessions.put(id, s.version());
+            sessionsHere.add(id);
+        }
+    }
+
+    // --- session data (SessionSync) -------------------------------------------------------------------
+
+    /** How long a worker has to answer a push (it answers after the request it runs, if any). */
+    static final Duration PUSH_DEADLINE = Duration.ofSeconds(30);
+
+    /** Ready to run a request now or after its current one: what a push reaches and availability counts. */
+    private static boolean ready(Worker m) {
+        return m.live() && (m.state() == WorkerState.IDLE || m.state() == WorkerState.BUSY);
+    }
+
+    /** Where the session's data stands in this pool (see {@link SessionAvailability}). */
+    public SessionAvailability availability(String sessionId) {
+        SessionState s = rt.sessions().get(sessionId).orElse(null);
+        long version = s == null ? 0 : s.version();
+        int workers = 0;
+        int holding = 0;
+        boolean here;
+        lock.lock();
+        try {
+            for (Worker m : members) {
+                if (ready(m)) {
+                    workers++;
+                    if (version > 0 && m.sessions.holds(sessionId, version)) {
+                        holding++;
+                    }
+                }
+            }
+            here = sessionsHere.contains(sessionId);
+        } finally {
+            lock.unlock();
+        }
+        return new SessionAvailability(sessionId, poolId, SessionAvailability.statusOf(version, holding, workers), version,
+                holding, workers, here);
+    }
+
+    /**
+     * Pushes the session's current state to every ready worker lacking it ({@code put_session}), and marks the
+     * session's data as in this pool. Completes once every worker answered, with the availability then.
+     */
+    public CompletableFuture<SessionAvailability> push(String sessionId) {
+        SessionState s = rt.sessions().get(sessionId).orElse(null);
+        if (s == null || s.version() <= 0) {
+            return CompletableFuture.completedFuture(availability(sessionId));
+        }
+        long version = s.version();
+        List<Worker> targets = new ArrayList<>();
+        lock.lock();
+        try {
+            if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
+                return CompletableFuture.failedFuture(new PoolerException(ErrorKind.SHUTTING_DOWN,
+                        "pool " + poolId + " is stopping: no session data goes to it", poolId));
+            }
+            sessionsHere.add(sessionId);
+            for (Worker m : members) {
+                if (ready(m) && m.sessions.version(sessionId) < version) {
+                    m.sessions.put(sessionId, version); // a request sent from now on need not carry it
+                    targets.add(m);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        int bytes = SessionShipping.utf8Length(s.stateJson());
+        List<CompletableFuture<?>> answers = new ArrayList<>(targets.size());
+        for (Worker w : targets) {
+            answers.add(w.process.putSession(sessionId, version, s.stateJson(), PUSH_DEADLINE, rt.scheduler(),
+                            () -> rt.shipping().pushed(bytes))
+                    .handle((reply, error) -> {
+                        boolean installed = error == null && reply.has("installed") && reply.get("installed").getAsBoolean();
+                        if (!installed) {
+                            forgetPushed(w, sessionId, version);
+                        }
+                        return null;
+                    }));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(x -> availability(sessionId));
+    }
+
+    /** A push did not take: the worker is no longer believed to hold that version (it is shipped again when needed). */
+    private void forgetPushed(Worker w, String sessionId, long version) {
+        lock.lock();
+        try {
+            if (w.sessions.holds(sessionId, version)) {
+                w.sessions.forget(sessionId);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -287,6 +400,9 @@ public final class PythonPool implements Pool, WorkerHost {
             } else {
                 PendingRequest p = w.current;
                 change = p != null && (id < 0 || p.wireId == id) ? SessionChange.of(session, w) : null;
+                if (change != null && !change.missing()) {
+                    sessionsHere.add(change.sessionId()); // the session's data was made here
+                }
                 if (change != null && change.missing() && !p.resentWithState) {
                     // The worker lacked the session's state and did not run the command: once more, with it.
                     p.resentWithState = true;

@@ -26,6 +26,12 @@ final class SessionVersions {
         return v != null && v == version;
     }
 
+    /** The version of the session the worker holds, or 0 when none. */
+    long version(String sessionId) {
+        Long v = versions.get(sessionId);
+        return v == null ? 0 : v;
+    }
+
     void put(String sessionId, long version) {
         versions.put(sessionId, version);
     }

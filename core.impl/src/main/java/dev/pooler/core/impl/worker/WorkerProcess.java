@@ -165,15 +165,36 @@ public final class WorkerProcess {
     public CompletableFuture<JsonObject> call(String control, JsonObject fields, Duration deadline,
                                               ScheduledExecutorService timer) {
         long id = WireIds.next();
-        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
         JsonObject frame = fields == null ? new JsonObject() : fields.deepCopy();
         frame.addProperty("control", control);
         frame.addProperty("id", id);
+        return call(control, id, frame + "\n", deadline, timer, null);
+    }
+
+    /**
+     * Pushes a session's state ({@code put_session}, see the runtime's protocol): the worker holds it as that
+     * version unless it holds a newer one. Completes as {@link #call} does, with
+     * {@code {"session":…,"version":held,"installed":bool}}; {@code written} runs once the frame is on the pipe.
+     */
+    public CompletableFuture<JsonObject> putSession(String sessionId, long version, String stateJson, Duration deadline,
+                                                    ScheduledExecutorService timer, Runnable written) {
+        long id = WireIds.next();
+        String frame = "{\"control\":\"put_session\",\"id\":" + id + ",\"session\":" + GSON.toJson(sessionId)
+                + ",\"version\":" + version + ",\"state\":" + stateJson + "}\n";
+        return call("put_session", id, frame, deadline, timer, written);
+    }
+
+    private CompletableFuture<JsonObject> call(String control, long id, String frame, Duration deadline,
+                                               ScheduledExecutorService timer, Runnable written) {
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
         calls.put(id, reply);
-        if (exited.get() || !write(frame + "\n")) {
+        if (exited.get() || !write(frame)) {
             calls.remove(id);
             reply.completeExceptionally(crashed(control + " could not be sent"));
             return reply;
+        }
+        if (written != null) {
+            written.run();
         }
         var timeout = timer.schedule(() -> {
             if (calls.remove(id) != null) {

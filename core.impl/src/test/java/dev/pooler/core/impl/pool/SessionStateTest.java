@@ -11,6 +11,8 @@ import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
 import dev.pooler.api.WorkerSpec;
+import dev.pooler.api.session.SessionAvailability;
+import dev.pooler.api.session.SessionTraffic;
 import dev.pooler.api.session.SessionState;
 import dev.pooler.core.impl.Await;
 import dev.pooler.core.impl.events.EventSink;
@@ -136,5 +138,101 @@ class SessionStateTest {
         assertEquals(1, again.version());
         clock.addAndGet(TimeUnit.HOURS.toMillis(2));
         assertEquals(0, store.size(), "unused past the time to live: all expired");
+    }
+
+    private static int bytes(SessionState s) {
+        return s.stateJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    @Test
+    void availabilityIsAvailablePartialOrMissingAsTheWorkersHoldTheSession() throws Exception {
+        PythonPool p = start(3);
+        SessionAvailability none = p.availability("s3");
+        assertEquals(SessionAvailability.Status.MISSING, none.status(), "the store holds nothing of it");
+        assertEquals(3, none.workers());
+        ok(p, create("s3"));
+        SessionAvailability one = p.availability("s3");
+        assertEquals(SessionAvailability.Status.PARTIAL, one.status());
+        assertEquals(1, one.version());
+        assertEquals(1, one.workersHolding(), "only the worker that made it");
+        assertTrue(one.inPool());
+
+        SessionTraffic before = runtime.shipping().traffic();
+        SessionAvailability all = p.push("s3").get(30, TimeUnit.SECONDS);
+        assertEquals(SessionAvailability.Status.AVAILABLE, all.status());
+        assertEquals(3, all.workersHolding());
+        SessionTraffic after = runtime.shipping().traffic();
+        assertEquals(2, after.pushes() - before.pushes(), "pushed to the two workers lacking it, not the third");
+        assertEquals(2L * bytes(store.get("s3").orElseThrow()), after.bytesPushed() - before.bytesPushed());
+
+        assertEquals(after.pushes(), runtime.shipping().traffic().pushes());
+        assertEquals(3, p.push("s3").get(30, TimeUnit.SECONDS).workersHolding());
+        assertEquals(after.pushes(), runtime.shipping().traffic().pushes(), "a second push finds nothing to send");
+
+        // every worker holds version 1: the next request runs without the state travelling, and makes version 2,
+        // which only the worker that ran it holds
+        ok(p, execute("s3"));
+        assertEquals(after.bytesWithRequests(), runtime.shipping().traffic().bytesWithRequests());
+        SessionAvailability changed = p.availability("s3");
+        assertEquals(2, changed.version());
+        assertEquals(SessionAvailability.Status.PARTIAL, changed.status());
+        assertEquals(1, changed.workersHolding());
+    }
+
+    @Test
+    void stateThatTravelsWithARequestIsCountedWhereItIsWritten() throws Exception {
+        PythonPool p = start(2);
+        ok(p, create("s4"));
+        SessionTraffic before = runtime.shipping().traffic();
+        // the worker that made it is busy (the most recently used takes the sleep): the other receives the state
+        JsonObject ms = new JsonObject();
+        ms.addProperty("ms", 500);
+        CompletableFuture<Response> sleeping = p.execute(Request.builder("sleep").args(ms).build()).toCompletableFuture();
+        Response ran = ok(p, execute("s4"));
+        assertTrue(!ran.workerId().equals(sleeping.get(30, TimeUnit.SECONDS).workerId()));
+        SessionTraffic after = runtime.shipping().traffic();
+        assertEquals(bytes(store.get("s4").orElseThrow()), after.bytesWithRequests() - before.bytesWithRequests());
+        assertEquals(0, after.bytesPushed() - before.bytesPushed());
+        SessionAvailability a = p.availability("s4");
+        assertEquals(2, a.version(), "the request changed the state");
+        assertEquals(1, a.workersHolding(), "the worker that ran it holds version 2, the other still version 1");
+    }
+
+    @Test
+    void withExplicitSyncOnlyAPoolTheSessionWasNotSyncedToRefusesItsRequests() throws Exception {
+        PythonPool made = start(1);
+        PythonPool other = start(2);
+        ok(made, create("s5"));
+        runtime.shipping().explicitSyncOnly(true);
+        try {
+            SessionTraffic before = runtime.shipping().traffic();
+            PoolerException e;
+            try {
+                ok(other, execute("s5"));
+                throw new AssertionError("expected a refusal");
+            } catch (java.util.concurrent.ExecutionException x) {
+                e = PoolerException.of(x);
+            }
+            assertEquals(ErrorKind.BAD_REQUEST, e.kind());
+            assertTrue(e.getMessage().contains("not synced to pool " + other.id()) && e.getMessage().contains("syncSession"),
+                    e.getMessage());
+            assertTrue(!e.reachedWorker());
+            assertEquals(before, runtime.shipping().traffic(), "nothing was shipped");
+            SessionAvailability a = other.availability("s5");
+            assertEquals(SessionAvailability.Status.PARTIAL, a.status());
+            assertEquals(0, a.workersHolding());
+            assertTrue(!a.inPool());
+
+            // the pool it began in ships it among its own workers as usual
+            assertEquals("pos", ok(made, execute("s5")).result().getAsJsonObject().get("output").getAsString());
+
+            assertEquals(SessionAvailability.Status.AVAILABLE, other.push("s5").get(30, TimeUnit.SECONDS).status());
+            assertTrue(other.availability("s5").inPool());
+            assertEquals("pos", ok(other, execute("s5")).result().getAsJsonObject().get("output").getAsString());
+            // a new session starts anywhere
+            ok(other, create("s6"));
+        } finally {
+            runtime.shipping().explicitSyncOnly(false);
+        }
     }
 }
