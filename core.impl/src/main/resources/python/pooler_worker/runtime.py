@@ -104,6 +104,9 @@ Control frames::
         sessions_cleared = how many were dropped.  On failure the previous
         adapter, settings and sessions stay and the reply is an error (WORKER_ERROR "cannot
         load adapter ...", or BAD_REQUEST for a non-string field).
+        "adapters"? = {"name": {"module": "acme.sentiment", "path": "/..", "version": ".."}}
+        adds adapters delivered as bundles (as POOLER_ADAPTERS does at launch), so a
+        worker lent to a pool whose adapter is a bundle can load it.
     {"control":"end_session","id":N,"session":"s1"}
         -> {"id":N,"ok":true,"result":{"session":"s1","dropped":bool}}   (in order)
         Drops the id's versioned (cached) state and its unversioned state.
@@ -285,15 +288,57 @@ def load_adapter(name):
     return [module], commands
 
 
+ADAPTERS_ENV = "POOLER_ADAPTERS"
+
+# Adapters delivered as OSGi bundles: name -> {"module": ..., "path": ..., "version": ...}.
+# Java's extender unpacks each bundle's Python package into a folder of its own and
+# names it here (the environment at launch, or a configure frame's "adapters").
+_BUNDLED = {}
+
+
+def add_bundled_adapters(table, where):
+    """Merge a table of bundled adapters; raises AdapterLoadError naming what is wrong."""
+    if not isinstance(table, dict):
+        raise AdapterLoadError("%s: must be a JSON object of adapters, got %s" % (where, _json_kind(table)))
+    checked = {}
+    for name, entry in table.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("module"), str) \
+                or not isinstance(entry.get("path"), str) or not _MODULE_NAME.match(entry["module"]):
+            raise AdapterLoadError("%s: adapter %r needs a string 'module' (a Python module name) and 'path'"
+                                   % (where, name))
+        checked[name] = entry
+    _BUNDLED.update(checked)
+
+
+def _bundled_adapters_from_env():
+    raw = os.environ.get(ADAPTERS_ENV)
+    if raw:
+        try:
+            add_bundled_adapters(json.loads(raw), ADAPTERS_ENV)
+        except (ValueError, AdapterLoadError) as e:
+            sys.stderr.write("pooler_worker: %s ignored: %s\n" % (ADAPTERS_ENV, e))
+
+
+_bundled_adapters_from_env()
+
+
 def _load_one(name):
     """Import an adapter module; returns (module, commands dict).
 
-    Short names are looked up as ``pooler_worker.adapters.<name>`` first, then
-    imported as given.  Raises AdapterLoadError with a readable message.
+    A bundled adapter (``POOLER_ADAPTERS``) is imported from its own folder under
+    its module name.  Other short names are looked up as
+    ``pooler_worker.adapters.<name>`` first, then imported as given.  Raises
+    AdapterLoadError with a readable message.
     """
     if not isinstance(name, str) or not _MODULE_NAME.match(name):
         raise AdapterLoadError("cannot load adapter %r: not a valid module name" % (name,))
-    candidates = ("pooler_worker.adapters." + name, name)
+    bundled = _BUNDLED.get(name)
+    if bundled is not None:
+        if bundled["path"] not in sys.path:
+            sys.path.insert(0, bundled["path"])
+        candidates = (bundled["module"],)
+    else:
+        candidates = ("pooler_worker.adapters." + name, name)
     module = None
     try:
         for i, modname in enumerate(candidates):
@@ -910,6 +955,13 @@ class Worker(object):
             ctx.pool = msg.get("pool")
         if msg.get("worker_id") is not None:
             ctx.worker_id = msg.get("worker_id")
+        if msg.get("adapters") is not None:
+            try:
+                add_bundled_adapters(msg.get("adapters"), "configure: 'adapters'")
+            except AdapterLoadError as e:
+                ctx.specialization, ctx.pool, ctx.worker_id = saved
+                self.send_error(rid, BAD_REQUEST, str(e))
+                return
         adapter = msg.get("adapter")
         if adapter is not None and adapter != self.adapter_name:
             try:

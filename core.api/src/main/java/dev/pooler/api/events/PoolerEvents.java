@@ -22,6 +22,19 @@ public final class PoolerEvents {
     public static final String POOL_RECOVERING = TOPIC_PREFIX + "POOL_RECOVERING";
     /** A failed pool's probe came up healthy: the pool returns to its full size. */
     public static final String POOL_RECOVERED = TOPIC_PREFIX + "POOL_RECOVERED";
+    /**
+     * An adapter delivered by a bundle was installed, updated, refused or went missing: {@link #ADAPTER},
+     * {@link #ADAPTER_VERSION}, {@link #ADAPTER_STATE}, {@link #MESSAGE}, {@link #POOLS}.
+     */
+    public static final String ADAPTER_CHANGED = TOPIC_PREFIX + "ADAPTER_CHANGED";
+    /** ADAPTER_CHANGED: the adapter's name. */
+    public static final String ADAPTER = "adapter";
+    /** ADAPTER_CHANGED: the version concerned. */
+    public static final String ADAPTER_VERSION = "adapter_version";
+    /** ADAPTER_CHANGED: {@code installed}, {@code updated}, {@code refused} or {@code missing}. */
+    public static final String ADAPTER_STATE = "adapter_state";
+    /** ADAPTER_CHANGED: the pools configured with the adapter (a String[]). */
+    public static final String POOLS = "pools";
 
     public static final String POOL_ID = "pool_id";
     public static final String WORKER_ID = "worker_id";

@@ -16,6 +16,8 @@ import dev.pooler.api.WorkerState;
 import dev.pooler.api.events.PoolerEvents;
 import dev.pooler.api.session.SessionAvailability;
 import dev.pooler.api.session.SessionState;
+import dev.pooler.core.impl.adapters.BundledAdapter;
+import dev.pooler.core.impl.adapters.BundledAdapters;
 import dev.pooler.core.impl.worker.WorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +62,9 @@ public final class PythonPool implements Pool, WorkerHost {
     final RestartPolicy restarts;
     final WorkerLauncher launcher;
     final Sizing sizing = new Sizing(this);
+    final Rollout rollout = new Rollout(this);
+    /** The bundled adapter this pool names that is missing (its workers cannot start), or null. */
+    volatile BundledAdapter missingAdapter;
     private final Supervisor supervisor;
 
     volatile PoolConfig config;
@@ -88,6 +93,7 @@ public final class PythonPool implements Pool, WorkerHost {
         this.launcher = new WorkerLauncher(this, runtime.scheduler());
         this.supervisor = new Supervisor(this, runtime.scheduler(), runtime.heartbeat().toMillis());
         this.sessionsHere = new SessionsInPool(() -> runtime.sessions().maxSessions());
+        this.missingAdapter = runtime.adapters().missingIn(config.workerSpec().adapter());
     }
 
     /** Launches all workers concurrently and starts supervising. Returns at once. */
@@ -205,6 +211,13 @@ public final class PythonPool implements Pool, WorkerHost {
     }
 
     private PoolerException refusalLocked() {
+        BundledAdapter missing = missingAdapter;
+        if (missing != null && state != PoolState.STOPPING && state != PoolState.STOPPED) {
+            return new PoolerException(ErrorKind.NO_CAPABLE_POOL, "pool " + poolId + " cannot serve: its adapter '"
+                    + missing.name() + "' is missing (" + (missing.lastError() != null ? missing.lastError()
+                    : "bundle " + missing.bundle() + " " + missing.version() + " is gone") + "); it serves again when the adapter "
+                    + "bundle is back or the pool is reconfigured", poolId);
+        }
         return switch (state) {
             case STOPPING, STOPPED -> new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " is stopping", poolId);
             case FAILED -> new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " has failed (" + recovery.failure()
@@ -365,6 +378,7 @@ public final class PythonPool implements Pool, WorkerHost {
                 w.moveTo(WorkerState.IDLE);
                 next = freedLocked(w, out);
                 recovery.afterReady(w, out);
+                rollout.step(out);
                 changed.signalAll();
             }
         } finally {
@@ -483,6 +497,7 @@ public final class PythonPool implements Pool, WorkerHost {
                 }
                 if (!borrowed) {
                     replaceLocked(w, crash, exitCode, now, reason, out);
+                    rollout.step(out);
                 }
                 changed.signalAll();
             }
@@ -740,6 +755,9 @@ public final class PythonPool implements Pool, WorkerHost {
             }
             w.moveTo(WorkerState.IDLE);
             next = freedLocked(w, out);
+            if (next == null) {
+                rollout.step(out); // an own worker home from a loan may run older code
+            }
             if (state == PoolState.STARTING && servingOwnLocked() >= config.size()) {
                 moveTo(PoolState.RUNNING);
                 runningSinceNanos = System.nanoTime();
@@ -761,6 +779,71 @@ public final class PythonPool implements Pool, WorkerHost {
         onLentWorkerDied(w, false, -1, reason);
     }
 
+    // --- adapters delivered as bundles -----------------------------------------------------------------
+
+    /**
+     * A bundled adapter changed. When this pool names it: a missing adapter makes it refuse new requests
+     * (work in flight finishes on the code already loaded) and launch nothing; new code ({@code newCode}:
+     * installed, updated, back) rolls its own workers onto it one at a time.
+     */
+    public void adapterChanged(String name, boolean newCode) {
+        if (!BundledAdapters.names(config.workerSpec().adapter(), name)) {
+            return;
+        }
+        Outbox out = new Outbox();
+        BundledAdapter missing;
+        lock.lock();
+        try {
+            if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
+                return;
+            }
+            BundledAdapter was = missingAdapter;
+            missing = rt.adapters().missingIn(config.workerSpec().adapter());
+            missingAdapter = missing;
+            if (missing == null) {
+                if (newCode && (state == PoolState.FAILED || state == PoolState.RECOVERING)) {
+                    startAfreshLocked(); // its workers may have failed for want of this very code
+                    sizing.ensureSize(out);
+                }
+                if (newCode) {
+                    rollout.start("adapter '" + name + "' changed to " + rt.adapters().versionsOf(name), out);
+                }
+                if (was != null) {
+                    sizing.ensureSize(out);
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+        if (missing != null) {
+            LOG.log(System.Logger.Level.WARNING, "pool {0}: adapter {1} is missing; new requests are refused until it is back",
+                    poolId, missing.name());
+        } else if (newCode) {
+            LOG.log(System.Logger.Level.INFO, "pool {0}: rolling its workers onto {1}, one at a time", poolId,
+                    rt.adapters().versionsOf(config.workerSpec().adapter()));
+        }
+    }
+
+    /** A failed (or recovering) pool forgets its failure and launches its full size again. Lock held. */
+    private void startAfreshLocked() {
+        recovery.cancel();
+        restarts.reset();
+        restarts.recoveredForGood();
+        moveTo(PoolState.STARTING);
+    }
+
+    /** Whether own workers still run older adapter code than a launch would give now. */
+    public boolean rolling() {
+        lock.lock();
+        try {
+            return rollout.rolling();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // --- configuration and stop -----------------------------------------------------------------------
 
     /**
@@ -777,15 +860,13 @@ public final class PythonPool implements Pool, WorkerHost {
         try {
             PoolConfig previous = config;
             config = next;
+            missingAdapter = rt.adapters().missingIn(next.workerSpec().adapter());
             restarts.reconfigure(next.resourceLimits().maxRestarts(), next.resourceLimits().restartWindow().toNanos());
             if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
                 return;
             }
             if (state == PoolState.FAILED || state == PoolState.RECOVERING) {
-                recovery.cancel();
-                restarts.reset();
-                restarts.recoveredForGood();
-                moveTo(PoolState.STARTING);
+                startAfreshLocked();
             }
             if (previous.needsRelaunch(next)) {
                 for (Worker m : new ArrayList<>(members)) {

@@ -40,6 +40,9 @@ final class Sizing {
         if (state == PoolState.FAILED || state == PoolState.STOPPING || state == PoolState.STOPPED) {
             return;
         }
+        if (pool.missingAdapter != null) {
+            return; // a worker could not load its code: nothing starts until the adapter is back
+        }
         int want = state == PoolState.RECOVERING ? 1 : pool.config.size();
         int live = pool.lentOut.size();
         for (Worker m : pool.members) {
@@ -72,7 +75,8 @@ final class Sizing {
         PoolRuntime rt = pool.rt;
         String workerId = pool.poolId + "-w" + rt.workerIds().incrementAndGet();
         Worker w = new Worker(pool, workerId, c.workerSpec().adapter(), c.specialization());
-        w.process = new WorkerProcess(workerId, pool.poolId, c.workerSpec(), c.specialization(), rt.runtimeDir(),
+        w.generation = pool.rollout.generation();
+        w.process = new WorkerProcess(workerId, pool.poolId, rt.adapters().launchSpec(c.workerSpec()), c.specialization(), rt.runtimeDir(),
                 c.resourceLimits().maxReplyBytes(), c.resourceLimits().maxLogLineBytes(), w, rt.answers());
         pool.members.add(w);
         if (owed > 0) {

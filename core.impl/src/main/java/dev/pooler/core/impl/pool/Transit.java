@@ -102,6 +102,10 @@ public final class Transit implements DetachedWorker, WorkerHost {
     private CompletableFuture<Void> configure(PoolConfig target, Duration left) {
         JsonObject f = new JsonObject();
         f.addProperty("adapter", target.workerSpec().adapter());
+        JsonObject bundled = rt.adapters().tableFor(target.workerSpec().adapter());
+        if (bundled != null) {
+            f.add("adapters", bundled); // the target's adapter is a bundle: where its code is
+        }
         if (target.specialization() == null) {
             f.add("specialization", JsonNull.INSTANCE);
         } else {

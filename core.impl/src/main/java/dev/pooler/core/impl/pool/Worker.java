@@ -49,6 +49,8 @@ final class Worker implements WorkerListener {
     /** The adapter and specialization it runs now (a lent worker is re-targeted). */
     String adapter;
     String specialization;
+    /** The code generation it was launched on ({@link Rollout}); fixed. */
+    long generation;
     /** Set when it should leave once it holds no request (recycle, shrink, relaunch). */
     String retireReason;
     /** Set when Pooler itself ends the process, so its exit is not a crash. */
