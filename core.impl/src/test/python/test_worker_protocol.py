@@ -16,9 +16,9 @@ if HERE not in sys.path:
 
 from worker_harness import PY_ROOT, WorkerProcess, wait_until, worker_env  # noqa: E402
 
-BENCH_COMMANDS = ["cpu", "echo", "sleep", "work"]
-TESTING_COMMANDS = ["alloc", "crash", "hang", "pid", "print"]
-TEXT_COMMANDS = ["classify", "cluster", "create_program", "embed", "execute_program", "similarity"]
+BENCH_COMMANDS = ["chunks", "cpu", "echo", "sleep", "work"]
+TESTING_COMMANDS = ["alloc", "crash", "hang", "pid", "print", "spin", "wait_cancel"]
+TEXT_COMMANDS = ["classify", "cluster", "create_program", "embed", "execute_program", "generate", "similarity"]
 
 CUSTOM_ADAPTER = textwrap.dedent('''
     import sys
@@ -101,7 +101,8 @@ class HandshakeTest(WorkerTestCase):
         r = w.ready
         self.assertIs(r["ready"], True)
         self.assertEqual(r["pid"], w.proc.pid)
-        self.assertEqual(r["protocol"], 1)
+        self.assertEqual(r["protocol"], 2)
+        self.assertEqual(r["features"], ["stream", "cancel"])
         self.assertEqual(r["adapter"], "bench")
         self.assertEqual(r["capabilities"], BENCH_COMMANDS)
         self.assertEqual(r["worker_id"], "w-7")

@@ -12,20 +12,24 @@ Importing this package has no side effects.
 
 from .api import (  # noqa: F401
     BAD_REQUEST,
+    CANCELLED,
     WORKER_ERROR,
     BadRequest,
+    Cancelled,
     CommandError,
     Context,
     arg,
     str_list,
 )
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 __all__ = [
     "BAD_REQUEST",
+    "CANCELLED",
     "WORKER_ERROR",
     "BadRequest",
+    "Cancelled",
     "CommandError",
     "Context",
     "arg",

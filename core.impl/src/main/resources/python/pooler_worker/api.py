@@ -17,6 +17,7 @@ from collections import OrderedDict
 
 BAD_REQUEST = "BAD_REQUEST"
 WORKER_ERROR = "WORKER_ERROR"
+CANCELLED = "CANCELLED"
 
 _MISSING = object()
 
@@ -40,6 +41,32 @@ class BadRequest(CommandError):
     """The request's arguments are missing or invalid (reported as BAD_REQUEST)."""
 
     error_type = BAD_REQUEST
+
+
+class Cancelled(CommandError):
+    """The caller cancelled the running request (reported as CANCELLED).
+
+    Raised by ``ctx.check_cancelled()`` and by ``ctx.emit()`` once the request
+    is cancelled; a command may also raise it itself.
+    """
+
+    error_type = CANCELLED
+
+    def __init__(self, message="the request was cancelled by its caller"):
+        super().__init__(message)
+
+
+class ChunkCollector(object):
+    """The chunks of a command whose caller did not ask for a stream: kept for its one answer."""
+
+    __slots__ = ("chunks",)
+    live = False
+
+    def __init__(self):
+        self.chunks = []
+
+    def emit(self, chunk):
+        self.chunks.append(chunk)
 
 
 class SessionCache(object):
@@ -113,7 +140,8 @@ class Context(object):
     """
 
     __slots__ = ("session", "worker_id", "pool", "specialization", "state",
-                 "adapter", "request_id", "command", "session_cache", "versioned_state")
+                 "adapter", "request_id", "command", "session_cache", "versioned_state",
+                 "stream", "cancelled_ids")
 
     def __init__(self, worker_id=None, pool=None, specialization=None, adapter=None,
                  session_cache_limit=1000):
@@ -127,6 +155,35 @@ class Context(object):
         self.command = None
         self.session_cache = SessionCache(session_cache_limit)   # versioned sessions
         self.versioned_state = None  # the state of the running request's versioned session
+        self.stream = None           # the running request's chunk stream (set by the runtime), or None
+        self.cancelled_ids = set()   # request ids the caller cancelled (kept by the runtime)
+
+    # ---- streaming and cancellation (see runtime.py, "Streams" and "Cancellation")
+
+    def emit(self, chunk):
+        """Send one chunk (any JSON value) of the running command's answer.
+
+        When the caller asked for a stream, the chunk travels at once as its own
+        frame; otherwise the chunks are collected and the answer is
+        ``{"chunks": [...], "result": <return value>}``.  Raises
+        :class:`Cancelled` once the caller has cancelled the request.
+        """
+        if self.request_id in self.cancelled_ids:
+            raise Cancelled()
+        stream = self.stream
+        if stream is None:
+            stream = self.stream = ChunkCollector()
+        stream.emit(chunk)
+
+    @property
+    def cancelled(self):
+        """Whether the caller cancelled the running request (a long loop should stop)."""
+        return self.request_id in self.cancelled_ids
+
+    def check_cancelled(self):
+        """Raise :class:`Cancelled` when the caller cancelled the running request."""
+        if self.request_id in self.cancelled_ids:
+            raise Cancelled()
 
     @property
     def session_id(self):

@@ -89,6 +89,36 @@ is logged and the default used):
         of 16777216 bytes (POOLER_MAX_REPLY_BYTES)"}} instead.  The same holds for
         error replies and control replies (the message then names that frame).
 
+Streams (protocol 2).  A request may carry "stream":true.  A command streams by
+returning a generator (each item is a chunk; its return value is the result)
+or by calling ctx.emit(chunk) while it runs.  For a streaming request each
+chunk travels at once as its own frame, numbered from 0, and the one final
+reply carries "end", the number of chunks sent, before "ok" (so it never takes
+the Java fast path)::
+
+    {"id":7,"command":"generate","args":{..},"stream":true}
+    -> {"id":7,"seq":0,"chunk":<json>}
+    -> {"id":7,"seq":1,"chunk":<json>}
+    -> {"id":7,"end":2,"ok":true,"result":<json>}
+    -> {"id":7,"ok":false,"error":{..}}          (an error after some chunks: no "end")
+
+Without "stream" (an old caller) the chunks are collected and the one reply is
+{"id":7,"ok":true,"result":{"chunks":[..],"result":<return value>}}; a command
+that neither yields nor emits answers exactly as before.  A chunk over the
+reply limit or not serialisable fails the request (WORKER_ERROR).
+
+Cancellation (protocol 2)::
+
+    {"control":"cancel","request":7}     no id, no reply; read at once by the reader thread
+
+marks request 7 cancelled: ctx.cancelled becomes true, ctx.check_cancelled()
+and ctx.emit() raise Cancelled, a generator is closed before its next item,
+and a request not yet started is not run.  The reply is then
+{"id":7,"ok":false,"error":{"type":"CANCELLED",..}} (or whatever the command
+answers if it ignores the mark; the Java side recycles a worker that does
+not answer within its grace period).  A cancel for an unknown or finished
+request is ignored.  The handshake lists "features":["stream","cancel"].
+
 Control frames::
 
     {"control":"ping","id":N}  -> {"control":"pong","id":N,"pid":..,"served":..,"rss_kb":..,"busy":..}
@@ -170,11 +200,14 @@ import threading
 import time
 import traceback
 from queue import SimpleQueue
+from types import GeneratorType as _GeneratorType
 
 from . import lifetime
-from .api import BAD_REQUEST, WORKER_ERROR, CommandError, Context
+from .api import BAD_REQUEST, CANCELLED, WORKER_ERROR, Cancelled, CommandError, Context
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+# What this runtime understands beyond protocol 1 (the Java side uses a feature only when listed).
+FEATURES = ("stream", "cancel")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -417,6 +450,41 @@ class _Shutdown(Exception):
     pass
 
 
+class _LiveStream(object):
+    """The chunks of a request whose caller asked for a stream: each one a frame, at once."""
+
+    __slots__ = ("worker", "rid", "sent", "closed")
+    live = True
+
+    def __init__(self, worker, rid):
+        self.worker = worker
+        self.rid = rid
+        self.sent = 0
+        self.closed = False
+
+    def emit(self, chunk):
+        if self.closed:
+            raise RuntimeError("request %d has been answered: no more chunks" % self.rid)
+        try:
+            text = '{"id":%d,"seq":%d,"chunk":%s}\n' % (self.rid, self.sent, _encode(chunk))
+        except (TypeError, ValueError) as e:
+            raise CommandError("chunk %d is not JSON-serializable: %s" % (self.sent, _describe(e)))
+        data = _to_bytes(text)
+        if data is None:
+            data = dumps_line({"id": self.rid, "seq": self.sent, "chunk": chunk})
+        worker = self.worker
+        if len(data) > worker._reply_cap:
+            raise CommandError("chunk %d is %d bytes, over the reply limit of %d bytes (%s)"
+                               % (self.sent, len(data), worker.max_reply_bytes, MAX_REPLY_ENV))
+        worker.send_bytes(data)
+        self.sent += 1
+
+    def close(self):
+        """No more chunks; returns how many were sent."""
+        self.closed = True
+        return self.sent
+
+
 class Worker(object):
 
     def __init__(self, out, worker_id=None, pool=None, specialization=None):
@@ -514,6 +582,7 @@ class Worker(object):
             "ready": True,
             "pid": self.pid,
             "protocol": PROTOCOL_VERSION,
+            "features": list(FEATURES),
             "adapter": self.adapter_name,
             "capabilities": self.capabilities(),
             "worker_id": ctx.worker_id,
@@ -580,6 +649,9 @@ class Worker(object):
                     if control == "ping":
                         self.pong(msg.get("id"))
                         continue
+                    if control == "cancel":
+                        self._cancel(msg.get("request"))
+                        continue
                     if control == "shutdown":
                         self.shutdown_requested = True
                 put(msg)
@@ -631,6 +703,12 @@ class Worker(object):
         send_error = self.send_error
         reply_cap = self._reply_cap
         while True:
+            stream = ctx.stream
+            if stream is not None:
+                ctx.stream = None
+                stream.close()
+            if ctx.cancelled_ids and ctx.request_id is not None:
+                self._forget_cancelled(ctx.request_id)
             item = get()
             if item.__class__ is bytes:
                 try:
@@ -677,18 +755,25 @@ class Worker(object):
                                % _json_kind(session))
                     continue
                 if "version" in session:
-                    self._versioned(rid, command, fn, args, session)
+                    self._versioned(rid, command, fn, args, session, msg.get("stream") is True)
                     continue
+            if ctx.cancelled_ids and rid in ctx.cancelled_ids:
+                self._forget_cancelled(rid)
+                send_error(rid, CANCELLED, "the request was cancelled before it ran")
+                continue
             ctx.session = session
             ctx.request_id = rid
             ctx.command = command
+            stream = ctx.stream = _LiveStream(self, rid) if msg.get("stream") is True else None
             self.busy = True
             try:
                 result = fn(args, ctx)
+                if result.__class__ is _GeneratorType or ctx.stream is not None:
+                    result = self._drain(result)
             except CommandError as e:
                 self.busy = False
                 self.served += 1
-                if e.error_type != BAD_REQUEST:
+                if e.error_type != BAD_REQUEST and e.error_type != CANCELLED:
                     traceback.print_exc()
                 send_error(rid, e.error_type, e.message, "the error of '%s'" % command)
                 continue
@@ -715,9 +800,15 @@ class Worker(object):
             self.busy = False
             self.served += 1
             try:
-                data = ('{"id":%d,"ok":true,"result":%s}\n' % (rid, encode(result))).encode("utf-8")
+                if stream is None:
+                    data = ('{"id":%d,"ok":true,"result":%s}\n' % (rid, encode(result))).encode("utf-8")
+                else:
+                    # "end" (the number of chunks sent) before "ok": never the Java fast path
+                    data = ('{"id":%d,"end":%d,"ok":true,"result":%s}\n'
+                            % (rid, stream.close(), encode(result))).encode("utf-8")
             except UnicodeEncodeError:
-                data = dumps_line({"id": rid, "ok": True, "result": result})
+                data = dumps_line({"id": rid, "end": stream.sent, "ok": True, "result": result}
+                                  if stream is not None else {"id": rid, "ok": True, "result": result})
             except Exception as e:
                 traceback.print_exc()
                 send_error(rid, WORKER_ERROR, "result of command '%s' is not JSON-serializable: %s"
@@ -729,7 +820,7 @@ class Worker(object):
 
     # ---- versioned sessions (see "Versioned sessions" in the module docstring)
 
-    def _versioned(self, rid, command, fn, args, session):
+    def _versioned(self, rid, command, fn, args, session, stream=False):
         """Run one request whose session carries a version."""
         sid = session.get("id")
         version = session.get("version")
@@ -783,9 +874,14 @@ class Worker(object):
                                 % (_quoted(sid), _describe(e)), "the error of '%s'" % command)
                 return
         cache.put(sid, version, state)
+        if ctx.cancelled_ids and rid in ctx.cancelled_ids:
+            self._forget_cancelled(rid)
+            self.send_error(rid, CANCELLED, "the request was cancelled before it ran")
+            return
         ctx.session = session
         ctx.request_id = rid
         ctx.command = command
+        ctx.stream = _LiveStream(self, rid) if stream else None
         ctx.versioned_state = state
         self.busy = True
         try:
@@ -815,14 +911,16 @@ class Worker(object):
             self.send_error(rid, WORKER_ERROR, "session state of %s is not JSON-serializable: %s"
                             % (_quoted(sid), _describe(e)), "the error of '%s'" % command)
             return
+        live = ctx.stream
+        end = "" if live is None else ',"end":%d' % live.close()
         if after == before:
             # unchanged: the reply is exactly the one without versions (the Java fast path)
-            text = '{"id":%d,"ok":true,"result":%s}\n' % (rid, encoded)
+            text = '{"id":%d%s,"ok":true,"result":%s}\n' % (rid, end, encoded)
             what = "the result of '%s'" % command
         else:
             # "session" before "ok": this reply must not take the Java fast path
-            text = '{"id":%d,"session":{"id":%s,"version":%d,"state":%s},"ok":true,"result":%s}\n' \
-                   % (rid, _encode(sid), version + 1, after, encoded)
+            text = '{"id":%d%s,"session":{"id":%s,"version":%d,"state":%s},"ok":true,"result":%s}\n' \
+                   % (rid, end, _encode(sid), version + 1, after, encoded)
             what = "the result of '%s' with the state of session %s" % (command, _quoted(sid))
         try:
             data = text.encode("utf-8")
@@ -857,9 +955,12 @@ class Worker(object):
         for speed).
         """
         try:
-            return True, fn(args, self.ctx)
+            result = fn(args, self.ctx)
+            if result.__class__ is _GeneratorType or self.ctx.stream is not None:
+                result = self._drain(result)
+            return True, result
         except CommandError as e:
-            if e.error_type != BAD_REQUEST:
+            if e.error_type != BAD_REQUEST and e.error_type != CANCELLED:
                 traceback.print_exc()
             return False, (e.error_type, e.message)
         except (ValueError, TypeError, KeyError) as e:
@@ -886,6 +987,53 @@ class Worker(object):
             return
         self.send_error(rid, WORKER_ERROR, "unknown command '%s' (adapter %s offers: %s)"
                         % (command, self.adapter_name, ", ".join(self.capabilities())))
+
+    # ---- streams and cancellation (see "Streams" and "Cancellation" above)
+
+    def _drain(self, result):
+        """A command's outcome once it is done: a generator's items become chunks.
+
+        For a live stream the chunks have been sent; the result is the
+        generator's return value (or the command's).  Without a stream the
+        chunks were collected and the answer is {"chunks": [...], "result": ...}.
+        """
+        ctx = self.ctx
+        if result.__class__ is _GeneratorType:
+            gen = result
+            result = None
+            cancelled = ctx.cancelled_ids
+            rid = ctx.request_id
+            try:
+                while True:
+                    if cancelled and rid in cancelled:
+                        raise Cancelled()
+                    try:
+                        item = next(gen)
+                    except StopIteration as stop:
+                        result = stop.value
+                        break
+                    ctx.emit(item)
+            finally:
+                gen.close()
+        stream = ctx.stream
+        if stream is not None and not stream.live:
+            ctx.stream = None
+            return {"chunks": stream.chunks, "result": result}
+        return result
+
+    def _cancel(self, rid):
+        """On the reader thread: mark a request cancelled; the command sees ctx.cancelled."""
+        if _is_int(rid):
+            ids = self.ctx.cancelled_ids
+            if len(ids) >= 1024:        # cancels of requests that never came: never pile up
+                ids.clear()
+            ids.add(rid)
+
+    def _forget_cancelled(self, rid):
+        """A request is over: forget its mark (and those of older ids, which are over too)."""
+        ids = self.ctx.cancelled_ids
+        for old in [i for i in list(ids) if i <= rid]:
+            ids.discard(old)
 
     # ---- control frames (on the executor thread, in order) ---------------
 

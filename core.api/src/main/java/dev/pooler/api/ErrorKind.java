@@ -15,7 +15,13 @@ public enum ErrorKind {
     /** The request itself is invalid: bad command name, bad arguments, bad JSON, unknown strategy. */
     BAD_REQUEST(false, false),
     /** The pool is stopping (or failed) and takes no more work. */
-    SHUTTING_DOWN(true, false);
+    SHUTTING_DOWN(true, false),
+    /**
+     * The caller cancelled the request (the future's {@code cancel}, {@link ResponseStream#cancel}, a client that
+     * went away, {@code pooler:cancel}): removed from the queue, or its worker told to stop (and recycled if it
+     * does not within the grace period). Never retried.
+     */
+    CANCELLED(false, false);
 
     private final boolean retryableElsewhere;
     private final boolean reachesWorker;

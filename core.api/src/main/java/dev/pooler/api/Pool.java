@@ -40,6 +40,21 @@ public interface Pool {
         }
     }
 
+    /**
+     * Runs a request whose command streams its answer: the chunks it yields reach the subscriber of the returned
+     * stream as they arrive, in order, each once, then the final answer ({@link ResponseStream#result()}). A command
+     * that does not stream gives no chunk, only its answer. Never blocks the caller.
+     */
+    ResponseStream stream(Request request);
+
+    /**
+     * Cancels the request with this id ({@link ResponseStream#id()}) if this pool holds it: a queued one is removed,
+     * a running one's worker is told to stop. Either way it is answered {@link ErrorKind#CANCELLED} now.
+     *
+     * @return whether this pool held the request, unanswered
+     */
+    boolean cancel(long requestId);
+
     PoolStats stats();
 
     List<WorkerInfo> workers();

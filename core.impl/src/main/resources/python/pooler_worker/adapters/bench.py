@@ -14,6 +14,10 @@ Commands:
                                   modified, so a pool can be slowed down live; replace it
                                   atomically), else POOLER_BENCH_FACTOR, else 1.
   cpu    {"n": N}              -> {"n": N, "checksum": C}  (deterministic integer hash loop)
+  chunks {"n": N, "size"?: 0, "ms"?: 0}
+                               -> a stream of N chunks {"seq": i, "data": "x" * size}, ms
+                                  milliseconds apart; then {"n": N}.  For stream tests and the
+                                  bench (time to first chunk, chunks per second).
 """
 
 import os
@@ -101,7 +105,23 @@ def cpu(args, ctx):
     return {"n": n, "checksum": x}
 
 
+def chunks(args, ctx):
+    n = arg(args, "n", int, minimum=0, maximum=10_000_000)
+    size = arg(args, "size", int, 0, minimum=0, maximum=1 << 20)
+    ms = arg(args, "ms", float, 0, minimum=0, maximum=MAX_SLEEP_MS)
+    return _chunks(n, "x" * size, ms / 1000.0)
+
+
+def _chunks(n, data, pause):
+    for i in range(n):
+        if pause and i:
+            time.sleep(pause)
+        yield {"seq": i, "data": data}
+    return {"n": n}
+
+
 COMMANDS = {
+    "chunks": chunks,
     "echo": echo,
     "sleep": sleep,
     "work": work,

@@ -13,6 +13,11 @@ Commands:
   print  {"text": s, "fd"?: bool} -> print(s) (to stderr, by construction); returns s.
                                   With "fd": true the text is also written to file
                                   descriptor 1 directly, which must not reach the protocol.
+  wait_cancel {"ms"?: 60000}   -> a cooperative long loop: checks ctx.cancelled every 5 ms and
+                                  raises Cancelled when set; {"waited_ms": ms} if nobody cancels.
+                                  Emits {"tick": i} every 5 ms when "ticks" is true.
+  spin   {}                    -> a busy loop that never looks at ctx.cancelled (only a kill
+                                  ends it): the grace period of a cancel is for this one.
 """
 
 import os
@@ -61,7 +66,29 @@ def print_(args, ctx):
     return text
 
 
+def wait_cancel(args, ctx):
+    ms = arg(args, "ms", float, 60000, minimum=0)
+    ticks = arg(args, "ticks", bool, False)
+    end = time.monotonic() + ms / 1000.0
+    i = 0
+    while time.monotonic() < end:
+        ctx.check_cancelled()
+        if ticks:
+            ctx.emit({"tick": i})
+        i += 1
+        time.sleep(0.005)
+    return {"waited_ms": ms}
+
+
+def spin(args, ctx):
+    x = 0
+    while True:
+        x = (x * 31 + 7) & 0xFFFF
+
+
 COMMANDS = {
+    "wait_cancel": wait_cancel,
+    "spin": spin,
     "pid": pid,
     "crash": crash,
     "hang": hang,

@@ -26,6 +26,13 @@ Commands:
                   With labelled examples the output is the nearest label (centroid of its
                   examples); with plain examples the nearest example; with none, the input.
                   Unknown program -> BAD_REQUEST.
+  generate        {"prompt": s, "sentences"?: 5 (1..10000), "delay_ms"?: 0 (0..10000)}
+                  A streaming command: yields one sentence at a time,
+                  {"index": i, "text": "..."}, deterministic for a prompt (words drawn
+                  through BLAKE2b from the prompt's words and a small vocabulary),
+                  waiting delay_ms before each one (a slow model, for demos and
+                  tests); stops early when the caller cancels.
+                  -> (after the chunks) {"sentences": n, "words": w}
 """
 
 import functools
@@ -459,7 +466,37 @@ def execute_program(args, ctx):
             "output": output, "score": score, "executions": program["executions"]}
 
 
+_VOCABULARY = ("pool", "worker", "stream", "answer", "request", "python", "java", "chunk",
+               "model", "token", "router", "session", "quiet", "bright", "steady", "small",
+               "careful", "plain", "river", "stone", "light", "window", "garden", "road")
+
+
+def generate(args, ctx):
+    prompt = arg(args, "prompt", str)
+    count = arg(args, "sentences", int, 5, minimum=1, maximum=10000)
+    delay_ms = arg(args, "delay_ms", float, 0, minimum=0, maximum=10000)
+    words = [w.lower() for w in _WORD.findall(prompt)] or ["nothing"]
+    pool = tuple(words) + _VOCABULARY
+    return _sentences(prompt, pool, count, delay_ms / 1000.0, ctx)
+
+
+def _sentences(prompt, pool, count, delay_s, ctx):
+    import time
+    total = 0
+    for i in range(count):
+        if delay_s:
+            time.sleep(delay_s)
+        digest = hashlib.blake2b(("%s\x00%d" % (prompt, i)).encode("utf-8"), digest_size=16).digest()
+        n = 4 + digest[0] % 6
+        chosen = [pool[digest[1 + j] % len(pool)] for j in range(n)]
+        text = " ".join(chosen).capitalize() + "."
+        total += n
+        yield {"index": i, "text": text}
+    return {"sentences": count, "words": total}
+
+
 COMMANDS = {
+    "generate": generate,
     "embed": embed,
     "similarity": similarity,
     "cluster": cluster,

@@ -59,4 +59,14 @@ final class StubPool implements Pool {
     public List<WorkerInfo> workers() {
         return List.of();
     }
+
+    @Override
+    public dev.pooler.api.ResponseStream stream(dev.pooler.api.Request request) {
+        throw new UnsupportedOperationException("this test pool does not stream");
+    }
+
+    @Override
+    public boolean cancel(long requestId) {
+        return false;
+    }
 }

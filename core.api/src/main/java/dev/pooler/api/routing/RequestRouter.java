@@ -27,6 +27,15 @@ public interface RequestRouter {
         }
     }
 
+    /**
+     * Routes one streaming request ({@link dev.pooler.api.Pool#stream}). It may try another pool only while no
+     * chunk has arrived: once one has, a failure ends the stream, typed, and nothing runs twice.
+     */
+    dev.pooler.api.ResponseStream stream(Request request);
+
+    /** Cancels a request by id: a stream this router runs, else whichever pool holds it. False when none does. */
+    boolean cancel(long requestId);
+
     /** The strategy in use now (the configured one, or the fallback while it is absent). */
     String activeStrategy();
 

@@ -3,7 +3,7 @@
  * bundles implement (whiteboard services named by {@link dev.pooler.api.routing.LoadBalancingStrategy#NAME}).
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.pooler.api.routing;
 
 import org.osgi.annotation.bundle.Export;

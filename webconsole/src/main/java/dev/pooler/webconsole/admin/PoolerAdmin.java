@@ -299,6 +299,27 @@ public class PoolerAdmin {
         }
     }
 
+    /**
+     * Runs a streaming request through the router ({@link RequestRouter#stream}); without a router the stream ends
+     * at once with {@code SHUTTING_DOWN}.
+     */
+    public dev.pooler.api.ResponseStream stream(Request request) {
+        RequestRouter r = router;
+        if (r == null) {
+            throw new PoolerException(ErrorKind.SHUTTING_DOWN, "the request router (dev.pooler.core.impl) is not running");
+        }
+        return r.stream(request);
+    }
+
+    /** Cancels a request by id (a stream's, or any pool's); false when none such is queued or running. */
+    public boolean cancel(long requestId) {
+        RequestRouter r = router;
+        if (r != null) {
+            return r.cancel(requestId);
+        }
+        return pools().stream().anyMatch(p -> p.cancel(requestId));
+    }
+
     /** Sections offering an action (e.g. {@link AdminAction#MIGRATE}). */
     public List<SectionRef> sectionsOffering(String action) {
         List<SectionRef> out = new ArrayList<>();

@@ -134,7 +134,12 @@ public class ApiServlet extends HttpServlet {
             JsonReplies.write(resp, 405, JsonReplies.error("METHOD_NOT_ALLOWED", "use GET for /pooler/api/pools"));
             return;
         }
-        if (!path.equals("/execute")) {
+        if (path.startsWith("/cancel/")) {
+            cancel(path.substring("/cancel/".length()), resp);
+            return;
+        }
+        boolean streaming = path.equals("/stream");
+        if (!path.equals("/execute") && !streaming) {
             notFound(resp, path);
             return;
         }
@@ -152,7 +157,36 @@ public class ApiServlet extends HttpServlet {
             JsonReplies.write(resp, refusal.status(), refusal.body());
             return;
         }
-        new Exchange(req.startAsync(), body, refusal).begin();
+        new Exchange(req.startAsync(), body, refusal, streaming ? accepts(req, "text/event-stream") ? Reply.SSE : Reply.NDJSON
+                : Reply.JSON).begin();
+    }
+
+    /** How an exchange answers: one JSON reply, or a stream of lines. */
+    private enum Reply { JSON, NDJSON, SSE }
+
+    private static boolean accepts(HttpServletRequest req, String type) {
+        String accept = req.getHeader("Accept");
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(type);
+    }
+
+    /** {@code POST /pooler/api/cancel/{id}}: cancels a request (a stream's id is the first line of its reply). */
+    private void cancel(String idText, HttpServletResponse resp) throws IOException {
+        long id;
+        try {
+            id = Long.parseLong(idText);
+        } catch (NumberFormatException e) {
+            JsonReplies.write(resp, 400, JsonReplies.error(ErrorKind.BAD_REQUEST.name(), "cancel: the id must be a number, was '"
+                    + clip(idText) + "'"));
+            return;
+        }
+        if (admin.cancel(id)) {
+            JsonObject body = new JsonObject();
+            body.addProperty("ok", true);
+            body.addProperty("cancelled", id);
+            JsonReplies.write(resp, 200, body);
+        } else {
+            JsonReplies.write(resp, 404, JsonReplies.error("NOT_FOUND", "no request " + id + " is running or queued"));
+        }
     }
 
     /**
@@ -203,9 +237,12 @@ public class ApiServlet extends HttpServlet {
         private Refusal refusal;
         private long received;
 
+        private final Reply reply;
+
         /** @param body null when refused already (a declared length over the limit) */
-        Exchange(AsyncContext async, BoundedBody body, Refusal refusal) throws IOException {
+        Exchange(AsyncContext async, BoundedBody body, Refusal refusal, Reply reply) throws IOException {
             this.async = async;
+            this.reply = reply;
             this.body = body;
             this.refusal = refusal;
             this.in = async.getRequest().getInputStream();
@@ -251,6 +288,17 @@ public class ApiServlet extends HttpServlet {
             }
             if (refusal != null) {
                 answer(refusal.status(), refusal.body());
+                return;
+            }
+            if (reply != Reply.JSON) {
+                try {
+                    dev.pooler.api.Request request = ExecuteCall.parse(body.text());
+                    if (answered.compareAndSet(false, true)) {
+                        new StreamReply(async, admin.stream(request), reply == Reply.SSE).start();
+                    }
+                } catch (RuntimeException | IOException e) {
+                    answer(PoolerException.of(e));
+                }
                 return;
             }
             try {

@@ -29,6 +29,7 @@ public final class ErrorStatus {
             case BAD_REQUEST -> 400;
             case WORKER_CRASHED -> 502;
             case WORKER_ERROR -> 422;
+            case CANCELLED -> 499; // "client closed request": the caller gave the request up
         };
     }
 }

@@ -34,6 +34,7 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=pools",
         "osgi.command.function=workers",
         "osgi.command.function=exec",
+        "osgi.command.function=cancel",
         "osgi.command.function=strategy",
         "osgi.command.function=sessions",
         "osgi.command.function=loans",
@@ -111,9 +112,96 @@ public class PoolerCommands {
                        @Parameter(names = {"-p", "--pool"}, absentValue = "") String pool,
                        @Descriptor("session id") @Parameter(names = {"-s", "--session"}, absentValue = "") String session,
                        @Descriptor("strategy for this request") @Parameter(names = {"--strategy"}, absentValue = "") String strategy,
+                       @Descriptor("print the chunks of a streaming command as they arrive (e.g. generate)")
+                       @Parameter(names = {"--stream"}, presentValue = "true", absentValue = "false") boolean stream,
                        @Descriptor("command, e.g. echo, sleep, embed, classify") String command,
                        @Descriptor("arguments as a JSON object") String json) {
-        return run(pool, session, strategy, command, json);
+        return stream ? runStream(pool, session, strategy, command, json, System.out) : run(pool, session, strategy, command, json);
+    }
+
+    @Descriptor("cancels a queued or running request by id (a stream prints its id first): pooler:cancel <id>")
+    public String cancel(@Descriptor("request id") long id) {
+        return admin.cancel(id) ? "request " + id + " cancelled\n" : "no request " + id + " is queued or running\n";
+    }
+
+    /**
+     * Streams a command: its id first, then each chunk on its own line as it arrives (one chunk asked for at a time,
+     * printed on this, the shell's, thread), then the answer. Interrupting the command cancels the request.
+     */
+    String runStream(String pool, String session, String strategy, String command, String json, java.io.PrintStream out) {
+        JsonObject args;
+        try {
+            JsonElement e = JsonParser.parseString(json == null || json.isBlank() ? "{}" : json);
+            if (!e.isJsonObject()) {
+                return "BAD_REQUEST: the arguments must be a JSON object, got " + json;
+            }
+            args = e.getAsJsonObject();
+        } catch (JsonParseException e) {
+            return "BAD_REQUEST: the arguments are not valid JSON: " + e.getMessage();
+        }
+        if (!pool.isEmpty() && admin.registry().flatMap(r -> r.pool(pool)).isEmpty()) {
+            return noSuchPool(pool);
+        }
+        dev.pooler.api.ResponseStream s;
+        try {
+            s = admin.stream(Request.builder(command).args(args).pool(emptyToNull(pool)).session(emptyToNull(session))
+                    .strategy(emptyToNull(strategy)).build());
+        } catch (PoolerException e) {
+            return e.kind() + ": " + e.getMessage();
+        }
+        ShellSubscriber sub = new ShellSubscriber();
+        s.subscribe(sub);
+        out.println("(stream " + s.id() + ")");
+        try {
+            while (true) {
+                Object next = sub.items.take();
+                if (next == ShellSubscriber.END) {
+                    break;
+                }
+                out.println(next);
+                out.flush();
+                sub.subscription.request(1);
+            }
+            Response r = s.result().toCompletableFuture().join();
+            return new GsonBuilder().setPrettyPrinting().create().toJson(r.result())
+                    + String.format(Locale.ROOT, "%n(pool %s, worker %s, %d chunks, %.2f ms)", r.poolId(), r.workerId(),
+                    s.chunksReceived(), r.latencyNanos() / 1e6);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.cancel();
+            return "interrupted: request " + s.id() + " cancelled";
+        } catch (RuntimeException e) {
+            PoolerException pe = PoolerException.of(e);
+            return pe.kind() + ": " + pe.getMessage();
+        }
+    }
+
+    /** Hands a stream's chunks to the shell's thread, one at a time. */
+    private static final class ShellSubscriber implements java.util.concurrent.Flow.Subscriber<JsonElement> {
+        static final Object END = new Object();
+        final java.util.concurrent.BlockingQueue<Object> items = new java.util.concurrent.LinkedBlockingQueue<>();
+        volatile java.util.concurrent.Flow.Subscription subscription;
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(JsonElement item) {
+            items.add(item.toString());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            items.add(END);
+        }
+
+        @Override
+        public void onComplete() {
+            items.add(END);
+        }
     }
 
     @Descriptor("runs a command without arguments through the router (or on one pool with -p)")

@@ -43,13 +43,13 @@ class PoolerCommandsTest {
 
     @Test
     void execRoutesThroughTheRouterWithAnOptionalPool() {
-        String out = commands.exec("", "", "", "echo", "{\"x\":1}");
+        String out = commands.exec("", "", "", false, "echo", "{\"x\":1}");
         assertTrue(out.contains("\"x\": 1") && out.contains("routed"), out);
         assertEquals(null, router.routed.get(0).pool());
         out = commands.exec("embedding_pool", "echo", "{}");
         assertTrue(out.contains("pool embedding_pool"), out);
         assertEquals("embedding_pool", router.routed.get(1).pool());
-        assertTrue(commands.exec("", "", "", "echo", "[1]").startsWith("BAD_REQUEST"));
+        assertTrue(commands.exec("", "", "", false, "echo", "[1]").startsWith("BAD_REQUEST"));
         assertTrue(commands.exec("zzz", "echo", "{}").startsWith("no pool named 'zzz'"));
     }
 

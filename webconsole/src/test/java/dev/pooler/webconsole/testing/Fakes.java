@@ -46,6 +46,8 @@ public final class Fakes {
         }
         return new Pool() {
             @Override public String id() { return id; }
+            @Override public dev.pooler.api.ResponseStream stream(dev.pooler.api.Request r) { throw new UnsupportedOperationException(); }
+            @Override public boolean cancel(long requestId) { return false; }
             @Override public PoolConfig config() { return config; }
             @Override public PoolState state() { return stats.state(); }
             @Override public CompletionStage<Response> execute(Request request) { return behaviour.apply(request); }
@@ -74,6 +76,16 @@ public final class Fakes {
 
     /** A router that answers every request from the first pool and reports the given decisions. */
     public static final class Router implements RequestRouter {
+        @Override
+        public dev.pooler.api.ResponseStream stream(Request request) {
+            throw new UnsupportedOperationException("the fake router does not stream");
+        }
+
+        @Override
+        public boolean cancel(long requestId) {
+            return false;
+        }
+
         public volatile String active = "round_robin";
         public final Set<String> available;
         public final List<RoutingDecision> decisions;

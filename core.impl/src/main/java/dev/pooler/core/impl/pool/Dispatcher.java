@@ -80,6 +80,11 @@ final class Dispatcher {
         return idle.remove(w);
     }
 
+    /** Takes the queued request with this id out of the queue; null when none waits. */
+    PendingRequest removeQueued(long requestId) {
+        return queue.remove(requestId);
+    }
+
     List<PendingRequest> expired(long nowNanos) {
         return queue.removeExpired(nowNanos);
     }

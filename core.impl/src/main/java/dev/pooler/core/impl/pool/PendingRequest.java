@@ -1,12 +1,15 @@
 package dev.pooler.core.impl.pool;
 
 import com.google.gson.JsonElement;
+import dev.pooler.api.ErrorKind;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongPredicate;
+import dev.pooler.core.impl.worker.WireIds;
 
 /**
  * A request inside a pool, from acceptance to its one answer. It belongs to the pool that accepted it
@@ -16,6 +19,8 @@ final class PendingRequest {
 
     private static final System.Logger LOG = System.getLogger(PendingRequest.class.getName());
 
+    /** The request's id for cancelling it ({@link dev.pooler.api.Pool#cancel}); unique in the framework. */
+    final long id = WireIds.next();
     final Request request;
     final PoolCounters counters;
     final CompletableFuture<Response> future;
@@ -34,13 +39,39 @@ final class PendingRequest {
     String sessionState;
     /** Set once the request was sent again with its session's state, after the worker said it lacked it. */
     boolean resentWithState;
+    /** Its chunks' way to the caller, for a streaming request; else null. */
+    final ChunkStream stream;
+    /** Set when its caller cancelled it: answered CANCELLED, whatever its worker says later is dropped quietly. */
+    private volatile boolean cancelled;
 
-    PendingRequest(Request request, long timeoutNanos, PoolCounters counters, Executor answerExecutor) {
+    /** @param canceller cancels a request of the pool by id ({@code Pool#cancel}) */
+    PendingRequest(Request request, long timeoutNanos, PoolCounters counters, Executor answerExecutor, boolean streaming,
+                   LongPredicate canceller) {
         this.request = request;
         this.timeoutNanos = timeoutNanos;
         this.deadlineNanos = enqueuedNanos + timeoutNanos;
         this.counters = counters;
-        this.future = new ResponseFuture<>(answerExecutor);
+        ResponseFuture<Response> f = new ResponseFuture<>(answerExecutor, () -> canceller.test(id));
+        this.future = f;
+        this.stream = streaming ? new ChunkStream(id, f, answerExecutor, canceller) : null;
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Answers {@code CANCELLED}: {@code running} says whether a worker holds it (its later answer or death is then
+     * dropped quietly). Returns false if it was answered already.
+     */
+    boolean cancel(boolean running, long nowNanos) {
+        if (answers.get() > 0) {
+            return false;
+        }
+        cancelled = true;
+        return fail(new PoolerException(ErrorKind.CANCELLED, "request " + id + " ('" + request.command()
+                + "') was cancelled by its caller" + (running ? " while it ran" : " while it waited in the queue"),
+                counters.poolId, null, running), nowNanos);
     }
 
     boolean isAnswered() {
@@ -61,6 +92,9 @@ final class PendingRequest {
         long service = nowNanos - sentNanos;
         counters.succeeded(queued, service);
         future.complete(new Response(counters.poolId, workerId, result, queued, service));
+        if (stream != null) {
+            stream.end();
+        }
         return true;
     }
 
@@ -72,6 +106,9 @@ final class PendingRequest {
         counters.failed(e.kind(), sent() ? sentNanos - enqueuedNanos : nowNanos - enqueuedNanos,
                 sent() ? nowNanos - sentNanos : -1);
         future.completeExceptionally(e);
+        if (stream != null) {
+            stream.end();
+        }
         return true;
     }
 
@@ -79,6 +116,9 @@ final class PendingRequest {
         int n = answers.incrementAndGet();
         if (n == 1) {
             return true;
+        }
+        if (cancelled) {
+            return false; // the worker's late answer to a cancelled request (or its recycling): expected, not a duplicate
         }
         counters.duplicateAnswer();
         LOG.log(System.Logger.Level.WARNING, "request {0} (wire id {1}) of pool {2} was answered {3} times; later answers dropped",

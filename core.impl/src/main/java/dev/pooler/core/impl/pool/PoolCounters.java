@@ -14,6 +14,8 @@ final class PoolCounters {
     final AtomicLong crashes = new AtomicLong();
     final AtomicLong restarts = new AtomicLong();
     final AtomicLong duplicateAnswers = new AtomicLong();
+    /** Requests their callers cancelled: neither completed nor failed. */
+    final AtomicLong cancelled = new AtomicLong();
     /** Requests turned away before any worker saw them (queue full, pool failed or stopping): not failures of this pool. */
     final AtomicLong refused = new AtomicLong();
 
@@ -28,6 +30,10 @@ final class PoolCounters {
 
     /** @param serviceNanos time on a worker, or -1 when no worker took the request */
     void failed(ErrorKind kind, long queuedNanos, long serviceNanos) {
+        if (kind == ErrorKind.CANCELLED) {
+            cancelled.incrementAndGet();
+            return;
+        }
         if (serviceNanos < 0 && (kind == ErrorKind.POOL_OVERLOADED || kind == ErrorKind.SHUTTING_DOWN)) {
             refused.incrementAndGet(); // another pool may well serve it
             return;

@@ -56,6 +56,21 @@ final class PoolQueue {
         return levels[best].pollFirst();
     }
 
+    /** Removes and returns the queued request with this id, or null. */
+    PendingRequest remove(long requestId) {
+        for (ArrayDeque<PendingRequest> level : levels) {
+            for (java.util.Iterator<PendingRequest> it = level.iterator(); it.hasNext(); ) {
+                PendingRequest p = it.next();
+                if (p.id == requestId) {
+                    it.remove();
+                    size--;
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Removes and returns the requests whose deadline has passed. */
     List<PendingRequest> removeExpired(long nowNanos) {
         if (size == 0) {

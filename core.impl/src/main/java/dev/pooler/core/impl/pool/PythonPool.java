@@ -167,9 +167,19 @@ public final class PythonPool implements Pool, WorkerHost {
 
     @Override
     public CompletionStage<Response> execute(Request request) {
+        return admit(request, false).future;
+    }
+
+    @Override
+    public dev.pooler.api.ResponseStream stream(Request request) {
+        return admit(request, true).stream;
+    }
+
+    /** Accepts a request (answered at once when refused) and sends it to an idle worker or queues it. */
+    private PendingRequest admit(Request request, boolean streaming) {
         PoolConfig c = config;
         long timeout = (request.timeout() != null ? request.timeout() : c.resourceLimits().requestTimeout()).toNanos();
-        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers());
+        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers(), streaming, this::cancel);
         long sessionVersion = 0;
         if (request.sessionId() != null) {
             try {
@@ -177,7 +187,7 @@ public final class PythonPool implements Pool, WorkerHost {
                 sessionVersion = session == null ? 0 : session.version();
             } catch (PoolerException forgotten) {
                 p.fail(forgotten, System.nanoTime());
-                return p.future;
+                return p;
             }
         }
         Worker w = null;
@@ -207,7 +217,67 @@ public final class PythonPool implements Pool, WorkerHost {
         } else if (w != null) {
             send(w, p);
         }
-        return p.future;
+        return p;
+    }
+
+    /** How long a worker may take to stop a cancelled request before it is recycled. */
+    static final Duration CANCEL_GRACE = Duration.ofMillis(Long.getLong("pooler.cancel.grace.ms", 2000));
+
+    /**
+     * Cancels a request of this pool: a queued one leaves the queue; a running one's worker gets a {@code cancel}
+     * frame and, if it still runs the request after {@link #CANCEL_GRACE}, is killed and replaced. Either way the
+     * request is answered {@code CANCELLED} now.
+     */
+    @Override
+    public boolean cancel(long requestId) {
+        PendingRequest queued;
+        PendingRequest running = null;
+        Worker runner = null;
+        lock.lock();
+        try {
+            queued = dispatcher.removeQueued(requestId);
+            if (queued == null) {
+                for (Worker m : members) {
+                    PendingRequest p = m.current;
+                    if (p != null && p.id == requestId && !p.isCancelled()) {
+                        running = p;
+                        runner = m;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        long now = System.nanoTime();
+        if (queued != null) {
+            return queued.cancel(false, now);
+        }
+        if (running == null || !running.cancel(true, now)) {
+            return false;
+        }
+        Worker w = runner;
+        PendingRequest p = running;
+        w.process.sendCancel(p.wireId);
+        rt.scheduler().schedule(() -> recycleIfStillRunning(w, p), CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /** The grace of a cancelled request is over: a worker still running it is ended (not counted as a crash). */
+    private void recycleIfStillRunning(Worker w, PendingRequest p) {
+        boolean kill = false;
+        lock.lock();
+        try {
+            if (w.current == p && w.home == this) {
+                w.exitReason = "it did not stop its cancelled request within " + CANCEL_GRACE.toMillis() + " ms";
+                kill = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (kill) {
+            LOG.log(System.Logger.Level.WARNING, "pool {0}: {1} {2}; recycling it", poolId, w, w.exitReason);
+            w.process.kill();
+        }
     }
 
     private PoolerException refusalLocked() {
@@ -239,7 +309,9 @@ public final class PythonPool implements Pool, WorkerHost {
      */
     private void send(Worker w, PendingRequest p) {
         Request r = p.request;
-        if (r.sessionId() == null) {
+        if (p.stream != null) {
+            w.process.sendRequest(p.wireId, r.command(), r.argsJson(), r.sessionId(), p.sessionVersion, p.sessionState, true);
+        } else if (r.sessionId() == null) {
             w.process.sendRequest(p.wireId, r.command(), r.argsJson());
         } else {
             String state = p.sessionState;
@@ -464,6 +536,27 @@ public final class PythonPool implements Pool, WorkerHost {
             done.succeed(w.id, result, now);
         } else {
             done.fail(error, now);
+        }
+    }
+
+    @Override
+    public void onChunk(Worker w, long id, JsonElement chunk) {
+        ChunkStream s = null;
+        WorkerHost elsewhere = null;
+        lock.lock();
+        try {
+            if (w.home != this) {
+                elsewhere = w.home;
+            } else if (w.current != null && w.current.wireId == id) {
+                s = w.current.stream;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (elsewhere != null) {
+            elsewhere.onChunk(w, id, chunk);
+        } else if (s != null) {
+            s.offer(chunk); // after the lock: it may wait for a slow subscriber (this worker's reads only)
         }
     }
 
@@ -1013,7 +1106,7 @@ public final class PythonPool implements Pool, WorkerHost {
         double[] l = counters.latencies.summary();
         return new PoolStats(poolId, s, workers, busy, idle, queued, lent, borrowed, counters.completed.get(),
                 counters.failed.get(), counters.timeouts.get(), counters.crashes.get(), counters.restarts.get(),
-                l[0], l[1], l[2], l[3]);
+                l[0], l[1], l[2], l[3], counters.cancelled.get());
     }
 
     @Override

@@ -28,9 +28,21 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     private static final AtomicInteger SPINNERS = new AtomicInteger();
 
     private final Executor answers;
+    private final java.util.function.BooleanSupplier canceller;
 
-    ResponseFuture(Executor answers) {
+    /** @param canceller cancels the request this future answers (it is then answered {@code CANCELLED}) */
+    ResponseFuture(Executor answers, java.util.function.BooleanSupplier canceller) {
         this.answers = answers;
+        this.canceller = canceller;
+    }
+
+    /**
+     * Cancels the request: it is answered with a {@code PoolerException} of kind {@code CANCELLED} (not a
+     * {@code CancellationException}: every answer of a pool is typed). Returns whether this call cancelled it.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return !isDone() && canceller.getAsBoolean();
     }
 
     @Override

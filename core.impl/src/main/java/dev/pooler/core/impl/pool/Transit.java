@@ -183,6 +183,24 @@ public final class Transit implements DetachedWorker, WorkerHost {
     }
 
     @Override
+    public void onChunk(Worker worker, long id, JsonElement chunk) {
+        ChunkStream s = null;
+        WorkerHost elsewhere = null;
+        synchronized (w) {
+            if (w.home != this) {
+                elsewhere = w.home;
+            } else if (w.current != null && w.current.wireId == id) {
+                s = w.current.stream;
+            }
+        }
+        if (elsewhere != null) {
+            elsewhere.onChunk(worker, id, chunk);
+        } else if (s != null) {
+            s.offer(chunk); // outside the monitor: it may wait for the subscriber
+        }
+    }
+
+    @Override
     public void onExit(Worker worker, int exitCode, String reason) {
         PendingRequest lost;
         boolean crash;

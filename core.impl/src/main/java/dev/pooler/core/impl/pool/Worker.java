@@ -57,6 +57,9 @@ final class Worker implements WorkerListener {
     String exitReason;
     /** The session versions this worker holds (as far as the pool knows), least recently used first out. */
     final SessionVersions sessions = new SessionVersions();
+    /** The streaming request whose chunks arrive now, and how many did (read and written on the reader thread only). */
+    private long streamId = -1;
+    private long streamChunks;
     /** Set, under this object's monitor, when the process has ended: its host no longer changes. */
     private boolean exited;
 
@@ -138,8 +141,37 @@ final class Worker implements WorkerListener {
         home.onAnswer(this, id, result, null, null);
     }
 
+    /**
+     * A chunk: in sequence, it goes to the request's stream (which may hold this reader thread back, see
+     * {@link ChunkStream}); out of sequence, the request fails — a chunk is never delivered twice or invented.
+     */
+    @Override
+    public void onChunk(WorkerProcess worker, long id, long seq, JsonElement chunk) {
+        if (id != streamId) {
+            streamId = id;
+            streamChunks = 0;
+        }
+        if (seq != streamChunks) {
+            home.onAnswer(this, id, null, new PoolerException(ErrorKind.WORKER_ERROR, "the worker sent chunk " + seq
+                    + " of request " + id + " where chunk " + streamChunks + " was due", owner.id()), null);
+            return;
+        }
+        streamChunks++;
+        home.onChunk(this, id, chunk);
+    }
+
     @Override
     public void onReply(WorkerProcess worker, long id, JsonObject frame) {
+        JsonElement end = frame.get("end");
+        if (end != null) {
+            long said = end.isJsonPrimitive() && end.getAsJsonPrimitive().isNumber() ? end.getAsLong() : -1;
+            long arrived = id == streamId ? streamChunks : 0;
+            if (said != arrived) {
+                home.onAnswer(this, id, null, new PoolerException(ErrorKind.WORKER_ERROR, "the worker said it sent "
+                        + end + " chunks of request " + id + ", " + arrived + " arrived", owner.id()), null);
+                return;
+            }
+        }
         JsonElement s = frame.get("session");
         JsonObject session = s != null && s.isJsonObject() ? s.getAsJsonObject() : null;
         JsonElement ok = frame.get("ok");

@@ -21,4 +21,7 @@ interface WorkerHost {
     void onAnswer(Worker w, long id, JsonElement result, PoolerException error, JsonObject session);
 
     void onExit(Worker w, int exitCode, String reason);
+
+    /** A chunk of streaming request {@code id} (in sequence). May block: see {@link ChunkStream#offer}. */
+    void onChunk(Worker w, long id, JsonElement chunk);
 }

@@ -83,6 +83,8 @@ public final class RoutingEngine implements RequestRouter {
     private final PoolTracker tracker = new PoolTracker();
     private final DecisionLog decisions = new DecisionLog(DECISIONS_KEPT);
     private final AtomicLong routedCount = new AtomicLong();
+    /** Streams in flight, by id, for {@link #cancel}. */
+    private final Map<Long, RoutedStream> streams = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
     private volatile RouterSettings settings;
     /** The affinity seam, when a session-affinity bundle provides one. */
@@ -187,17 +189,65 @@ public final class RoutingEngine implements RequestRouter {
 
     @Override
     public CompletionStage<Response> route(Request request) {
-        CompletableFuture<Response> result = new CompletableFuture<>();
+        RoutedFuture result = new RoutedFuture();
         if (request == null) {
             result.completeExceptionally(new PoolerException(ErrorKind.BAD_REQUEST, "request: missing"));
             return result;
         }
         try {
-            new Routing(request, result).start();
+            Routing r = new Routing(request, result);
+            result.routing = r;
+            r.start();
         } catch (RuntimeException e) {
             result.completeExceptionally(PoolerException.of(e));
         }
         return result;
+    }
+
+    @Override
+    public dev.pooler.api.ResponseStream stream(Request request) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        long id = dev.pooler.core.impl.worker.WireIds.next();
+        if (request == null) {
+            result.completeExceptionally(new PoolerException(ErrorKind.BAD_REQUEST, "request: missing"));
+            return new RoutedStream(id, result, () -> { });
+        }
+        Routing r = new Routing(request, result);
+        RoutedStream s = new RoutedStream(id, result, r::cancel);
+        r.stream = s;
+        streams.put(id, s);
+        result.whenComplete((x, e) -> streams.remove(id));
+        try {
+            r.start();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(PoolerException.of(e));
+        }
+        return s;
+    }
+
+    @Override
+    public boolean cancel(long requestId) {
+        RoutedStream s = streams.get(requestId);
+        if (s != null) {
+            return s.cancel();
+        }
+        for (Pool p : registry.pools()) {
+            if (p.cancel(requestId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The future of a routed request: {@link #cancel} cancels the attempt in flight (answered {@code CANCELLED}). */
+    private static final class RoutedFuture extends CompletableFuture<Response> {
+        volatile Routing routing;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            Routing r = routing;
+            return r != null && !isDone() && r.cancel();
+        }
     }
 
     @Override
@@ -318,6 +368,10 @@ public final class RoutingEngine implements RequestRouter {
         private RoutingDecision pending;
         private long seq;
         private long dispatchedAt;
+        /** Set for a streaming request. */
+        RoutedStream stream;
+        private volatile boolean cancelled;
+        private volatile CompletionStage<Response> inFlight;
 
         Routing(Request request, CompletableFuture<Response> result) {
             this.request = request;
@@ -503,9 +557,22 @@ public final class RoutingEngine implements RequestRouter {
             dispatchedAt = clock.getAsLong();
             CompletionStage<Response> stage;
             try {
-                stage = pool.execute(request);
+                if (cancelled) {
+                    stage = CompletableFuture.failedFuture(new PoolerException(ErrorKind.CANCELLED,
+                            "the request was cancelled by its caller before it reached a pool", poolId, null, false));
+                } else if (stream != null) {
+                    dev.pooler.api.ResponseStream inner = pool.stream(request);
+                    stream.attach(inner);
+                    stage = inner.result();
+                } else {
+                    stage = pool.execute(request);
+                }
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
+            }
+            inFlight = stage;
+            if (cancelled && stage != null) {
+                cancelInFlight(); // a cancel that came while this attempt was being dispatched
             }
             if (stage == null) {
                 stage = CompletableFuture.failedFuture(new PoolerException(ErrorKind.WORKER_ERROR,
@@ -564,8 +631,11 @@ public final class RoutingEngine implements RequestRouter {
          */
         private boolean mayTryElsewhere(PoolerException e) {
             ErrorKind kind = e.kind();
-            if (named || !kind.retryableElsewhere()) {
+            if (named || !kind.retryableElsewhere() || cancelled) {
                 return false;
+            }
+            if (stream != null && stream.inner() != null && stream.inner().chunksReceived() > 0) {
+                return false; // chunks of this attempt arrived: running it again would send them twice
             }
             if (placement != null && placement.poolId().equals(poolId) && !placement.strength().mayLeaveAfter(kind)) {
                 return false;
@@ -590,6 +660,29 @@ public final class RoutingEngine implements RequestRouter {
                 } catch (RuntimeException e) {
                     warn("the session-affinity service failed to record an outcome", e);
                 }
+            }
+        }
+
+        /** The caller cancelled: the attempt in flight is cancelled (answered CANCELLED); no new one starts. */
+        boolean cancel() {
+            if (result.isDone()) {
+                return false;
+            }
+            cancelled = true;
+            cancelInFlight();
+            return true;
+        }
+
+        private void cancelInFlight() {
+            RoutedStream s = stream;
+            dev.pooler.api.ResponseStream inner = s == null ? null : s.inner();
+            if (inner != null) {
+                inner.cancel();
+                return;
+            }
+            CompletionStage<Response> stage = inFlight;
+            if (stage != null) {
+                stage.toCompletableFuture().cancel(true);
             }
         }
 

@@ -20,6 +20,14 @@ public interface WorkerListener {
     void onReply(WorkerProcess worker, long id, JsonObject frame);
 
     /**
+     * One chunk of streaming request {@code id}, numbered {@code seq} from 0 (-1 when the frame had no number).
+     * The only callback that may block (a slow stream's subscriber holds back this worker's reads, by design).
+     */
+    default void onChunk(WorkerProcess worker, long id, long seq, JsonElement chunk) {
+        // a listener that runs no streams drops them
+    }
+
+    /**
      * The worker said something about a request that cannot be delivered as a reply: an unparseable or
      * oversized line, an error reply without an id. {@code id} is the request's id when it could be
      * read, else -1 (the request the worker is running is meant: it runs them one at a time).

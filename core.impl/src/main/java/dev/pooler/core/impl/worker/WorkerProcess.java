@@ -70,6 +70,8 @@ public final class WorkerProcess {
     private volatile OutputStream stdin;
     private volatile long pid = -1;
     private volatile List<String> capabilities = List.of();
+    /** What the worker's runtime understands beyond protocol 1 ({@code stream}, {@code cancel}), from its handshake. */
+    private volatile Set<String> features = Set.of();
     private volatile long pingSentNanos;
     private volatile boolean anyAbandoned;
     private volatile CompletableFuture<JsonObject> ping;
@@ -142,6 +144,15 @@ public final class WorkerProcess {
      */
     public boolean sendRequest(long id, String command, String argsJson, String sessionId, long sessionVersion,
                                String sessionState) {
+        return sendRequest(id, command, argsJson, sessionId, sessionVersion, sessionState, false);
+    }
+
+    /**
+     * Sends a request frame; {@code stream}: {@code "stream":true}, the worker sends the command's chunks as they come
+     * ({@link WorkerListener#onChunk}), then its answer. A worker without the {@code stream} feature answers once.
+     */
+    public boolean sendRequest(long id, String command, String argsJson, String sessionId, long sessionVersion,
+                               String sessionState, boolean stream) {
         StringBuilder sb = new StringBuilder(64 + command.length() + argsJson.length()
                 + (sessionState == null ? 0 : sessionState.length()));
         sb.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":").append(argsJson);
@@ -152,8 +163,24 @@ public final class WorkerProcess {
             }
             sb.append('}');
         }
+        if (stream) {
+            sb.append(",\"stream\":true");
+        }
         sb.append("}\n");
         return write(sb.toString());
+    }
+
+    /**
+     * Tells the worker its request {@code id} is cancelled ({@code {"control":"cancel","request":N}}, no reply).
+     * Returns false when the worker's runtime does not know the frame (then nothing is sent) or its stdin is closed.
+     */
+    public boolean sendCancel(long id) {
+        return features.contains("cancel") && write("{\"control\":\"cancel\",\"request\":" + id + "}\n");
+    }
+
+    /** Whether the worker's runtime has a feature of the protocol ({@code stream}, {@code cancel}). */
+    public boolean hasFeature(String feature) {
+        return features.contains(feature);
     }
 
     /**
@@ -369,6 +396,13 @@ public final class WorkerProcess {
             handshake(frame);
             return;
         }
+        JsonElement chunk = frame.get("chunk");
+        if (chunk != null && id >= 0) {
+            JsonElement seq = frame.get("seq");
+            long n = seq != null && seq.isJsonPrimitive() && seq.getAsJsonPrimitive().isNumber() ? seq.getAsLong() : -1;
+            listener.onChunk(this, id, n, chunk);
+            return;
+        }
         if (id >= 0 && (calls.containsKey(id) || wasAbandoned(id))) {
             answerCall(id, frame, frame.has("ok") && frame.get("ok").getAsBoolean() ? null : errorOf(frame));
             return;
@@ -420,6 +454,15 @@ public final class WorkerProcess {
                 frame.getAsJsonArray("capabilities").forEach(e -> caps.add(e.getAsString()));
             }
             capabilities = List.copyOf(caps);
+            if (frame.has("features") && frame.get("features").isJsonArray()) {
+                Set<String> f = new java.util.HashSet<>();
+                frame.getAsJsonArray("features").forEach(e -> {
+                    if (e.isJsonPrimitive()) {
+                        f.add(e.getAsString());
+                    }
+                });
+                features = Set.copyOf(f);
+            }
             ready.complete(this);
             listener.onReady(this);
         } else {

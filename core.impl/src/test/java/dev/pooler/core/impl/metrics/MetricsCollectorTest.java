@@ -118,6 +118,8 @@ class MetricsCollectorTest {
         PoolConfig config = PoolConfig.builder().poolId(id).poolType(type).size(size).build();
         return new Pool() {
             @Override public String id() { return id; }
+            @Override public dev.pooler.api.ResponseStream stream(dev.pooler.api.Request r) { throw new UnsupportedOperationException(); }
+            @Override public boolean cancel(long requestId) { return false; }
             @Override public PoolConfig config() { return config; }
             @Override public PoolState state() { return stats.state(); }
             @Override public CompletionStage<Response> execute(Request request) { throw new UnsupportedOperationException(); }
@@ -128,6 +130,8 @@ class MetricsCollectorTest {
 
     private record FakeRouter(List<RoutingDecision> decisions) implements RequestRouter {
         @Override public CompletionStage<Response> route(Request request) { throw new UnsupportedOperationException(); }
+        @Override public dev.pooler.api.ResponseStream stream(Request request) { throw new UnsupportedOperationException(); }
+        @Override public boolean cancel(long requestId) { return false; }
         @Override public String activeStrategy() { return "p2c"; }
         @Override public String configuredStrategy() { return "p2c"; }
         @Override public dev.pooler.api.routing.LoadBalancingSettings loadBalancing() {

@@ -14,7 +14,7 @@ class PoolQueueTest {
 
     private static PendingRequest req(RequestPriority p, int n) {
         return new PendingRequest(Request.builder("echo").priority(p).capability("c" + n).build(), 1_000_000_000L,
-                new PoolCounters("q"), Runnable::run);
+                new PoolCounters("q"), Runnable::run, false, id -> false);
     }
 
     @Test

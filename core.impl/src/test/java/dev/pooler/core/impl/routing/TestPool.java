@@ -113,4 +113,14 @@ final class TestPool implements Pool {
         }
         return out;
     }
+
+    @Override
+    public dev.pooler.api.ResponseStream stream(dev.pooler.api.Request request) {
+        throw new UnsupportedOperationException("this test pool does not stream");
+    }
+
+    @Override
+    public boolean cancel(long requestId) {
+        return false;
+    }
 }
