@@ -7,7 +7,7 @@
  * ({@code serviceAvailable == false}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.pooler.api.metrics;
 
 import org.osgi.annotation.bundle.Export;

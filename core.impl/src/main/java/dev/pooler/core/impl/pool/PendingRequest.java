@@ -4,6 +4,9 @@ import com.google.gson.JsonElement;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
+import dev.pooler.core.impl.histogram.DurationHistogram;
+import dev.pooler.core.impl.routing.CapabilityTable;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +21,8 @@ final class PendingRequest {
 
     final Request request;
     final PoolCounters counters;
+    /** The request-duration histogram of its command family, chosen once at acceptance. */
+    final DurationHistogram duration;
     final CompletableFuture<Response> future;
     final long enqueuedNanos = System.nanoTime();
     final long timeoutNanos;
@@ -36,7 +41,15 @@ final class PendingRequest {
     boolean resentWithState;
 
     PendingRequest(Request request, long timeoutNanos, PoolCounters counters, Executor answerExecutor) {
+        this(request, timeoutNanos, counters, answerExecutor, Set.of());
+    }
+
+    /** @param declaredCapabilities the pool's capabilities: a family it names is a label of its own */
+    PendingRequest(Request request, long timeoutNanos, PoolCounters counters, Executor answerExecutor,
+                   Set<String> declaredCapabilities) {
         this.request = request;
+        this.duration = counters.requestDurations.of(
+                CapabilityTable.metricsFamily(CapabilityTable.capabilityOf(request), declaredCapabilities));
         this.timeoutNanos = timeoutNanos;
         this.deadlineNanos = enqueuedNanos + timeoutNanos;
         this.counters = counters;
@@ -59,7 +72,7 @@ final class PendingRequest {
         }
         long queued = sentNanos - enqueuedNanos;
         long service = nowNanos - sentNanos;
-        counters.succeeded(queued, service);
+        counters.succeeded(duration, queued, service);
         future.complete(new Response(counters.poolId, workerId, result, queued, service));
         return true;
     }
@@ -69,7 +82,7 @@ final class PendingRequest {
         if (!first()) {
             return false;
         }
-        counters.failed(e.kind(), sent() ? sentNanos - enqueuedNanos : nowNanos - enqueuedNanos,
+        counters.failed(e.kind(), duration, sent() ? sentNanos - enqueuedNanos : nowNanos - enqueuedNanos,
                 sent() ? nowNanos - sentNanos : -1);
         future.completeExceptionally(e);
         return true;

@@ -15,6 +15,9 @@ import dev.pooler.api.WorkerInfo;
 import dev.pooler.api.WorkerState;
 import dev.pooler.api.events.PoolerEvents;
 import dev.pooler.api.session.SessionState;
+import dev.pooler.api.metrics.HistogramSnapshot;
+import dev.pooler.api.metrics.LatencyHistograms;
+import dev.pooler.core.impl.histogram.HistogramSource;
 import dev.pooler.core.impl.worker.WorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * it), the pool's own state machine, and turns what workers say into answers. Under the lock it only decides; pipe writes, kills, answers
  * and events run after it is released ({@link Outbox}).
  */
-public final class PythonPool implements Pool, WorkerHost {
+public final class PythonPool implements Pool, WorkerHost, HistogramSource {
 
     private static final System.Logger LOG = System.getLogger(PythonPool.class.getName());
 
@@ -159,7 +162,7 @@ public final class PythonPool implements Pool, WorkerHost {
     public CompletionStage<Response> execute(Request request) {
         PoolConfig c = config;
         long timeout = (request.timeout() != null ? request.timeout() : c.resourceLimits().requestTimeout()).toNanos();
-        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers());
+        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers(), c.capabilities());
         long sessionVersion = 0;
         if (request.sessionId() != null) {
             try {
@@ -248,6 +251,7 @@ public final class PythonPool implements Pool, WorkerHost {
             } else if (w.state() == WorkerState.STARTING) {
                 ready = true;
                 w.readyAtNanos = System.nanoTime();
+                counters.workerStarts.record(w.readyAtNanos - w.launchedAtNanos);
                 restarts.recordReady();
                 w.moveTo(WorkerState.IDLE);
                 next = freedLocked(w, out);
@@ -817,6 +821,15 @@ public final class PythonPool implements Pool, WorkerHost {
         return new PoolStats(poolId, s, workers, busy, idle, queued, lent, borrowed, counters.completed.get(),
                 counters.failed.get(), counters.timeouts.get(), counters.crashes.get(), counters.restarts.get(),
                 l[0], l[1], l[2], l[3]);
+    }
+
+    @Override
+    public LatencyHistograms latencyHistograms() {
+        Map<String, String> pool = Map.of("pool", poolId);
+        List<HistogramSnapshot> durations = new ArrayList<>();
+        counters.requestDurations.snapshots(pool, durations);
+        return new LatencyHistograms(durations, List.of(counters.queueWaits.snapshot(pool)),
+                List.of(counters.workerStarts.snapshot(pool)), List.of());
     }
 
     @Override
