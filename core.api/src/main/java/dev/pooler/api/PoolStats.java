@@ -20,10 +20,21 @@ package dev.pooler.api;
  * @param p50LatencyMs  median of recent latencies
  * @param p99LatencyMs  99th percentile of recent latencies
  * @param meanServiceMs mean of recent service times (without queueing)
+ * @param refused     requests turned away before a worker saw them (queue full, pool failed or stopping);
+ *                    not counted in failed: another pool may well have served them
  */
 public record PoolStats(String poolId, PoolState state, int workers, int busy, int idle, int queued, int lent,
                         int borrowed, long completed, long failed, long timeouts, long crashes, long restarts,
-                        double meanLatencyMs, double p50LatencyMs, double p99LatencyMs, double meanServiceMs) {
+                        double meanLatencyMs, double p50LatencyMs, double p99LatencyMs, double meanServiceMs,
+                        long refused) {
+
+    /** Without a refusal count (zero). */
+    public PoolStats(String poolId, PoolState state, int workers, int busy, int idle, int queued, int lent,
+                     int borrowed, long completed, long failed, long timeouts, long crashes, long restarts,
+                     double meanLatencyMs, double p50LatencyMs, double p99LatencyMs, double meanServiceMs) {
+        this(poolId, state, workers, busy, idle, queued, lent, borrowed, completed, failed, timeouts, crashes, restarts,
+                meanLatencyMs, p50LatencyMs, p99LatencyMs, meanServiceMs, 0);
+    }
 
     /** Busy workers over serving workers, 0..1. */
     public double utilization() {

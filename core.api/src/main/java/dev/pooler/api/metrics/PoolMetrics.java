@@ -24,11 +24,21 @@ package dev.pooler.api.metrics;
  * @param p50LatencyMs  median recent latency
  * @param p99LatencyMs  99th percentile of recent latencies
  * @param meanServiceMs mean recent service time
+ * @param refused       requests turned away before a worker saw them (not in failed)
  */
 public record PoolMetrics(String poolId, String type, String zone, String state, int size, int workers, int busy,
                           int idle, int queued, int lent, int borrowed, double utilization, long completed,
                           long failed, long timeouts, long crashes, long restarts, double meanLatencyMs,
-                          double p50LatencyMs, double p99LatencyMs, double meanServiceMs) {
+                          double p50LatencyMs, double p99LatencyMs, double meanServiceMs, long refused) {
+
+    /** Without a refusal count (zero). */
+    public PoolMetrics(String poolId, String type, String zone, String state, int size, int workers, int busy,
+                       int idle, int queued, int lent, int borrowed, double utilization, long completed,
+                       long failed, long timeouts, long crashes, long restarts, double meanLatencyMs,
+                       double p50LatencyMs, double p99LatencyMs, double meanServiceMs) {
+        this(poolId, type, zone, state, size, workers, busy, idle, queued, lent, borrowed, utilization, completed,
+                failed, timeouts, crashes, restarts, meanLatencyMs, p50LatencyMs, p99LatencyMs, meanServiceMs, 0);
+    }
 
     /** Requests answered, with a result or an error. */
     public long requests() {

@@ -81,6 +81,8 @@ public final class PrometheusWriter {
         perPool(pools, "pooler_pool_requests_completed_total", "counter", "Requests answered with a result.", PoolMetrics::completed);
         perPool(pools, "pooler_pool_requests_failed_total", "counter", "Requests answered with an error.", PoolMetrics::failed);
         perPool(pools, "pooler_pool_requests_timed_out_total", "counter", "Requests that timed out.", PoolMetrics::timeouts);
+        perPool(pools, "pooler_pool_requests_refused_total", "counter",
+                "Requests turned away before a worker saw them (queue full, pool failed or stopping); not in failed.", PoolMetrics::refused);
         perPool(pools, "pooler_pool_worker_crashes_total", "counter", "Worker processes that died unexpectedly.", PoolMetrics::crashes);
         perPool(pools, "pooler_pool_worker_restarts_total", "counter", "Workers launched to replace dead or recycled ones.", PoolMetrics::restarts);
         perPool(pools, "pooler_pool_latency_mean_seconds", "gauge", "Mean recent latency (queue + service).", p -> p.meanLatencyMs() / 1000);

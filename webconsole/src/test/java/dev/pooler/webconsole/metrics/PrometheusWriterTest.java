@@ -24,7 +24,7 @@ class PrometheusWriterTest {
 
     static ComprehensiveMetrics metrics(WorkerSharingMetrics sharing) {
         PoolMetrics general = new PoolMetrics("general_pool", "general", "default", "RUNNING", 8, 8, 2, 6, 1, 0, 0, 0.25,
-                100, 4, 1, 0, 0, 12.5, 10.0, 40.0, 8.0);
+                100, 4, 1, 0, 0, 12.5, 10.0, 40.0, 8.0, 7);
         PoolMetrics odd = new PoolMetrics("odd\"pool\\", "specialized", "eu\nwest", "RUNNING", 1, 1, 0, 1, 0, 0, 0, 0.0,
                 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0.0);
         return new ComprehensiveMetrics(1L, List.of(general, odd),
@@ -46,6 +46,7 @@ class PrometheusWriterTest {
         assertTrue(text.contains("pooler_pool_utilization_ratio{pool=\"general_pool\"} 0.25\n"));
         assertTrue(text.contains("# TYPE pooler_pool_requests_completed_total counter\n"));
         assertTrue(text.contains("pooler_pool_requests_completed_total{pool=\"general_pool\"} 100.0\n"));
+        assertTrue(text.contains("pooler_pool_requests_refused_total{pool=\"general_pool\"} 7.0\n"), text);
         assertTrue(text.contains("pooler_pool_latency_p99_seconds{pool=\"general_pool\"} 0.04\n"));
         assertTrue(text.contains("pooler_strategy_active{strategy=\"p2c\"} 1.0\n"));
         assertTrue(text.contains("pooler_routing_decisions_by_outcome{outcome=\"TIMEOUT\"} 1.0\n"));

@@ -60,7 +60,8 @@ final class MetricsCollector {
         return new PoolMetrics(pool.id(), pool.config().poolType().name().toLowerCase(Locale.ROOT),
                 pool.config().geographicZone(), s.state().name(), pool.config().size(), s.workers(), s.busy(), s.idle(),
                 s.queued(), s.lent(), s.borrowed(), s.utilization(), s.completed(), s.failed(), s.timeouts(),
-                s.crashes(), s.restarts(), s.meanLatencyMs(), s.p50LatencyMs(), s.p99LatencyMs(), s.meanServiceMs());
+                s.crashes(), s.restarts(), s.meanLatencyMs(), s.p50LatencyMs(), s.p99LatencyMs(), s.meanServiceMs(),
+                s.refused());
     }
 
     static PoolDistributionMetrics distribution(List<PoolMetrics> rows) {

@@ -820,7 +820,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         double[] l = counters.latencies.summary();
         return new PoolStats(poolId, s, workers, busy, idle, queued, lent, borrowed, counters.completed.get(),
                 counters.failed.get(), counters.timeouts.get(), counters.crashes.get(), counters.restarts.get(),
-                l[0], l[1], l[2], l[3]);
+                l[0], l[1], l[2], l[3], counters.refused.get());
     }
 
     @Override

@@ -144,6 +144,7 @@ class PythonPoolTest {
         // A refusal is not a failure of this pool: the router may well serve the request elsewhere.
         assertEquals(0, p.stats().failed());
         assertEquals(1, p.refused());
+        assertEquals(1, p.stats().refused());
     }
 
     @Test
