@@ -21,18 +21,20 @@ package dev.pooler.api;
  * @param p99LatencyMs  99th percentile of recent latencies
  * @param meanServiceMs mean of recent service times (without queueing)
  * @param cancelled   requests their callers cancelled (not counted in failed)
+ * @param refused     requests turned away before a worker saw them (queue full, pool failed or stopping);
+ *                    not counted in failed: another pool may well have served them
  */
 public record PoolStats(String poolId, PoolState state, int workers, int busy, int idle, int queued, int lent,
                         int borrowed, long completed, long failed, long timeouts, long crashes, long restarts,
                         double meanLatencyMs, double p50LatencyMs, double p99LatencyMs, double meanServiceMs,
-                        long cancelled) {
+                        long cancelled, long refused) {
 
-    /** Without a count of cancelled requests (0): the snapshot as it was before cancellation existed. */
+    /** Without counts of cancelled and refused requests (0). */
     public PoolStats(String poolId, PoolState state, int workers, int busy, int idle, int queued, int lent,
                      int borrowed, long completed, long failed, long timeouts, long crashes, long restarts,
                      double meanLatencyMs, double p50LatencyMs, double p99LatencyMs, double meanServiceMs) {
         this(poolId, state, workers, busy, idle, queued, lent, borrowed, completed, failed, timeouts, crashes, restarts,
-                meanLatencyMs, p50LatencyMs, p99LatencyMs, meanServiceMs, 0);
+                meanLatencyMs, p50LatencyMs, p99LatencyMs, meanServiceMs, 0, 0);
     }
 
     /** Busy workers over serving workers, 0..1. */

@@ -233,6 +233,27 @@ final class LaunchedPooler {
         }
     }
 
+    // ------------------------------------------------------------------ metrics
+
+    /**
+     * Scrapes {@code /pooler/metrics} and has {@code promtool check metrics} lint it: the exposition must
+     * parse and follow Prometheus' naming conventions. Returns the text.
+     */
+    String checkMetricsWithPromtool(String credentials, Path workDir) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("GET", "/pooler/metrics", credentials, Map.of(), null);
+        assertTrue(r.statusCode() == 200, "GET /pooler/metrics answered " + r.statusCode() + ": " + r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+                "content type " + r.headers().firstValue("Content-Type"));
+        Path scraped = workDir.resolve("run" + run + "-metrics.txt");
+        Files.writeString(scraped, r.body());
+        PrometheusTools.Result lint = PrometheusTools.run(workDir, scraped,
+                PrometheusTools.command("promtool", "check", "metrics").toArray(String[]::new));
+        if (lint.exitCode() != 0 || !lint.output().isBlank()) {
+            fail("promtool check metrics (exit " + lint.exitCode() + "):\n" + lint.output() + "\non " + scraped);
+        }
+        return r.body();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A home whose conf/ holds one pool of one worker (a conf/ that exists is not seeded with the defaults). */

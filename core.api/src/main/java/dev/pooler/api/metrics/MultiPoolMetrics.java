@@ -8,4 +8,7 @@ public interface MultiPoolMetrics {
 
     /** The seed's {@code get_comprehensive_metrics}: all five groups, taken now. Never blocks on a worker. */
     ComprehensiveMetrics comprehensiveMetrics();
+
+    /** Request, queue, worker-start and routing-decision times as cumulative histograms, taken now. Never blocks. */
+    LatencyHistograms latencyHistograms();
 }

@@ -25,19 +25,20 @@ package dev.pooler.api.metrics;
  * @param p99LatencyMs  99th percentile of recent latencies
  * @param meanServiceMs mean recent service time
  * @param cancelled     requests their callers cancelled (not in failed)
+ * @param refused       requests turned away before a worker saw them (not in failed)
  */
 public record PoolMetrics(String poolId, String type, String zone, String state, int size, int workers, int busy,
                           int idle, int queued, int lent, int borrowed, double utilization, long completed,
                           long failed, long timeouts, long crashes, long restarts, double meanLatencyMs,
-                          double p50LatencyMs, double p99LatencyMs, double meanServiceMs, long cancelled) {
+                          double p50LatencyMs, double p99LatencyMs, double meanServiceMs, long cancelled, long refused) {
 
-    /** Without a count of cancelled requests (0). */
+    /** Without counts of cancelled and refused requests (0). */
     public PoolMetrics(String poolId, String type, String zone, String state, int size, int workers, int busy,
                        int idle, int queued, int lent, int borrowed, double utilization, long completed,
                        long failed, long timeouts, long crashes, long restarts, double meanLatencyMs,
                        double p50LatencyMs, double p99LatencyMs, double meanServiceMs) {
         this(poolId, type, zone, state, size, workers, busy, idle, queued, lent, borrowed, utilization, completed, failed,
-                timeouts, crashes, restarts, meanLatencyMs, p50LatencyMs, p99LatencyMs, meanServiceMs, 0);
+                timeouts, crashes, restarts, meanLatencyMs, p50LatencyMs, p99LatencyMs, meanServiceMs, 0, 0);
     }
 
     /** Requests answered, with a result or an error. */

@@ -43,6 +43,7 @@ public class MetricsServlet extends HttpServlet {
         }
         resp.setStatus(200);
         resp.setContentType(PrometheusWriter.CONTENT_TYPE);
-        resp.getWriter().write(PrometheusWriter.write(metrics.get().comprehensiveMetrics()));
+        MultiPoolMetrics m = metrics.get();
+        resp.getWriter().write(PrometheusWriter.write(m.comprehensiveMetrics(), m.latencyHistograms()));
     }
 }

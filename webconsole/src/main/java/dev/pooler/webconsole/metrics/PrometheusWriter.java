@@ -2,30 +2,54 @@ package dev.pooler.webconsole.metrics;
 
 import dev.pooler.api.metrics.ComprehensiveMetrics;
 import dev.pooler.api.metrics.CrossPoolPerformanceMetrics;
+import dev.pooler.api.metrics.HistogramSnapshot;
+import dev.pooler.api.metrics.LatencyHistograms;
 import dev.pooler.api.metrics.LoadBalancingMetrics;
 import dev.pooler.api.metrics.PoolMetrics;
 import dev.pooler.api.metrics.SessionAffinityMetrics;
 import dev.pooler.api.metrics.WorkerSharingMetrics;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Writes a {@link ComprehensiveMetrics} snapshot in the Prometheus text format (version 0.0.4): every
- * metric is named {@code pooler_*}, per-pool ones carry a {@code pool} label, times are in seconds.
- * Groups whose service is absent (worker sharing, session affinity) write only what is known without it.
+ * Writes a {@link ComprehensiveMetrics} snapshot and the {@link LatencyHistograms} in the Prometheus text
+ * format (version 0.0.4): every metric is named {@code pooler_*}, per-pool ones carry a {@code pool} label,
+ * times are in seconds. Groups whose service is absent (worker sharing, session affinity) write only what is
+ * known without it. The text itself is written by the Prometheus Java client's writer (embedded in this
+ * bundle): this class only says which metrics there are.
  */
 public final class PrometheusWriter {
 
-    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
-    private final StringBuilder out = new StringBuilder(4096);
+    private final List<MetricSnapshot> out = new ArrayList<>(96);
 
     private PrometheusWriter() {
     }
 
     public static String write(ComprehensiveMetrics m) {
+        return write(m, LatencyHistograms.empty());
+    }
+
+    public static String write(ComprehensiveMetrics m, LatencyHistograms h) {
         PrometheusWriter w = new PrometheusWriter();
         w.pools(m.pools());
         w.distribution(m);
@@ -33,7 +57,16 @@ public final class PrometheusWriter {
         w.sharing(m.workerSharing());
         w.affinity(m.sessionAffinity());
         w.performance(m.crossPoolPerformance());
-        return w.out.toString();
+        w.histograms(h);
+        return w.text();
+    }
+
+    private void histograms(LatencyHistograms h) {
+        histogram("pooler_request_duration_seconds", "Time from a pool accepting a request to its answer (queue + service),"
+                + " per pool and command family; refused requests are not in it.", h.requestDuration());
+        histogram("pooler_queue_wait_seconds", "Time a request waited in its pool's queue before a worker took it.", h.queueWait());
+        histogram("pooler_worker_start_seconds", "Time from launching a worker process to its ready message.", h.workerStart());
+        histogram("pooler_routing_decision_seconds", "Time the router spent choosing a pool, per strategy.", h.routingDecision());
     }
 
     private void pools(List<PoolMetrics> pools) {
@@ -48,16 +81,16 @@ public final class PrometheusWriter {
         perPool(pools, "pooler_pool_requests_completed_total", "counter", "Requests answered with a result.", PoolMetrics::completed);
         perPool(pools, "pooler_pool_requests_failed_total", "counter", "Requests answered with an error.", PoolMetrics::failed);
         perPool(pools, "pooler_pool_requests_timed_out_total", "counter", "Requests that timed out.", PoolMetrics::timeouts);
+        perPool(pools, "pooler_pool_requests_refused_total", "counter",
+                "Requests turned away before a worker saw them (queue full, pool failed or stopping); not in failed.", PoolMetrics::refused);
         perPool(pools, "pooler_pool_worker_crashes_total", "counter", "Worker processes that died unexpectedly.", PoolMetrics::crashes);
         perPool(pools, "pooler_pool_worker_restarts_total", "counter", "Workers launched to replace dead or recycled ones.", PoolMetrics::restarts);
         perPool(pools, "pooler_pool_latency_mean_seconds", "gauge", "Mean recent latency (queue + service).", p -> p.meanLatencyMs() / 1000);
         perPool(pools, "pooler_pool_latency_p50_seconds", "gauge", "Median recent latency.", p -> p.p50LatencyMs() / 1000);
         perPool(pools, "pooler_pool_latency_p99_seconds", "gauge", "99th percentile of recent latencies.", p -> p.p99LatencyMs() / 1000);
         perPool(pools, "pooler_pool_service_time_mean_seconds", "gauge", "Mean recent service time, without queueing.", p -> p.meanServiceMs() / 1000);
-        header("pooler_pool_info", "gauge", "The pool's type, zone and state, as labels (value 1).");
-        for (PoolMetrics p : pools) {
-            sample("pooler_pool_info", labels("pool", p.poolId(), "type", p.type(), "zone", p.zone(), "state", p.state()), 1);
-        }
+        info("pooler_pool_info", "The pool's type, zone and state, as labels (value 1).", pools.stream()
+                .map(p -> Labels.of("pool", p.poolId(), "type", p.type(), "zone", p.zone(), "state", p.state())).toList());
     }
 
     private void distribution(ComprehensiveMetrics m) {
@@ -71,8 +104,8 @@ public final class PrometheusWriter {
     private void loadBalancing(LoadBalancingMetrics lb) {
         single("pooler_router_up", "gauge", "1 when a request router is running.", lb.routerAvailable() ? 1 : 0);
         if (lb.activeStrategy() != null) {
-            header("pooler_strategy_active", "gauge", "The load-balancing strategy in use (value 1).");
-            sample("pooler_strategy_active", labels("strategy", lb.activeStrategy()), 1);
+            labelled("pooler_strategy_active", "gauge", "The load-balancing strategy in use (value 1).", "strategy",
+                    Map.of(lb.activeStrategy(), 1));
         }
         single("pooler_pool_utilization_variance", "gauge", "Population variance of the pools' utilization.", lb.poolUtilizationVariance());
         single("pooler_load_balancing_efficiency", "gauge", "Jain's fairness index of load per worker over running pools (1 = even).", lb.loadBalancingEfficiency());
@@ -125,70 +158,83 @@ public final class PrometheusWriter {
         single("pooler_utilization_ratio", "gauge", "Busy over serving workers, all pools.", p.overallUtilization());
     }
 
-    // ---- format
+    // ---- format: each metric becomes a snapshot of the Prometheus client's model; its writer does the text
 
     private void perPool(List<PoolMetrics> pools, String name, String type, String help, ToDoubleFunction<PoolMetrics> value) {
-        header(name, type, help);
+        List<Point> points = new ArrayList<>(pools.size());
         for (PoolMetrics p : pools) {
-            sample(name, labels("pool", p.poolId()), value.applyAsDouble(p));
+            points.add(new Point(Labels.of("pool", p.poolId()), value.applyAsDouble(p)));
         }
+        add(name, type, help, points);
     }
 
     private void single(String name, String type, String help, double value) {
-        header(name, type, help);
-        sample(name, "", value);
+        add(name, type, help, List.of(new Point(Labels.EMPTY, value)));
     }
 
     private void labelled(String name, String type, String help, String label, Map<String, ? extends Number> values) {
-        header(name, type, help);
-        values.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> sample(name, labels(label, e.getKey()), e.getValue().doubleValue()));
+        List<Point> points = new ArrayList<>(values.size());
+        values.forEach((k, v) -> points.add(new Point(Labels.of(label, k), v.doubleValue())));
+        add(name, type, help, points);
     }
 
-    private void header(String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    /** A metric whose value is 1 and whose labels are the information (Prometheus' "info" type). */
+    private void info(String name, String help, List<Labels> labels) {
+        String base = name.endsWith("_info") ? name.substring(0, name.length() - "_info".length()) : name;
+        List<InfoSnapshot.InfoDataPointSnapshot> points = new ArrayList<>(labels.size());
+        labels.forEach(l -> points.add(new InfoSnapshot.InfoDataPointSnapshot(l)));
+        out.add(new InfoSnapshot(new MetricMetadata(base, help), points));
     }
 
-    private void sample(String name, String labels, double value) {
-        out.append(name).append(labels).append(' ').append(number(value)).append('\n');
+    private record Point(Labels labels, double value) {
     }
 
-    /** {@code {a="x",b="y"}} from name/value pairs. */
-    static String labels(String... pairs) {
-        StringBuilder b = new StringBuilder("{");
-        for (int i = 0; i < pairs.length; i += 2) {
-            if (i > 0) {
-                b.append(',');
+    private void add(String name, String type, String help, List<Point> points) {
+        if ("counter".equals(type)) {
+            // The model names a counter without its suffix; the writer appends _total.
+            String base = name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
+            List<CounterSnapshot.CounterDataPointSnapshot> data = new ArrayList<>(points.size());
+            points.forEach(p -> data.add(new CounterSnapshot.CounterDataPointSnapshot(p.value(), p.labels(), null, 0L)));
+            out.add(new CounterSnapshot(new MetricMetadata(base, help), data));
+        } else {
+            List<GaugeSnapshot.GaugeDataPointSnapshot> data = new ArrayList<>(points.size());
+            points.forEach(p -> data.add(new GaugeSnapshot.GaugeDataPointSnapshot(p.value(), p.labels(), null)));
+            out.add(new GaugeSnapshot(new MetricMetadata(name, help), data));
+        }
+    }
+
+    private void histogram(String name, String help, List<HistogramSnapshot> series) {
+        List<io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot> data = new ArrayList<>(series.size());
+        for (HistogramSnapshot h : series) {
+            int n = h.upperBounds().size();
+            double[] bounds = new double[n + 1];
+            long[] perBucket = new long[n + 1];
+            long below = 0;
+            for (int i = 0; i < n; i++) {
+                bounds[i] = h.upperBounds().get(i);
+                long cumulative = h.cumulativeCounts().get(i);
+                perBucket[i] = cumulative - below; // the model holds counts per bucket; the writer accumulates
+                below = cumulative;
             }
-            b.append(pairs[i]).append("=\"").append(escapeLabel(pairs[i + 1])).append('"');
+            bounds[n] = Double.POSITIVE_INFINITY;
+            perBucket[n] = h.count() - below;
+            Labels labels = Labels.EMPTY;
+            for (Map.Entry<String, String> e : new TreeMap<>(h.labels()).entrySet()) {
+                labels = labels.add(e.getKey(), e.getValue());
+            }
+            data.add(new io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot(
+                    ClassicHistogramBuckets.of(bounds, perBucket), h.sum(), labels, null, 0L));
         }
-        return b.append('}').toString();
+        out.add(new io.prometheus.metrics.model.snapshots.HistogramSnapshot(new MetricMetadata(name, help), data));
     }
 
-    /** Label values escape backslash, double quote and line feed. */
-    static String escapeLabel(String v) {
-        if (v == null) {
-            return "";
+    private String text() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        try {
+            TEXT.write(bytes, new MetricSnapshots(out), EscapingScheme.UNDERSCORE_ESCAPING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
         }
-        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-    }
-
-    /** Help text escapes backslash and line feed. */
-    static String escapeHelp(String v) {
-        return v.replace("\\", "\\\\").replace("\n", "\\n");
-    }
-
-    static String number(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return String.format(Locale.ROOT, "%s", v);
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

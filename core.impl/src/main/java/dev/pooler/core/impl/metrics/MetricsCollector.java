@@ -69,7 +69,7 @@ final class MetricsCollector {
                 pool.config().geographicZone(), s.state().name(), pool.config().size(), s.workers(), s.busy(), s.idle(),
                 s.queued(), s.lent(), s.borrowed(), s.utilization(), s.completed(), s.failed(), s.timeouts(),
                 s.crashes(), s.restarts(), s.meanLatencyMs(), s.p50LatencyMs(), s.p99LatencyMs(), s.meanServiceMs(),
-                s.cancelled());
+                s.cancelled(), s.refused());
     }
 
     static PoolDistributionMetrics distribution(List<PoolMetrics> rows) {

@@ -2,6 +2,7 @@ package dev.pooler.core.impl.metrics;
 
 import dev.pooler.api.PoolRegistry;
 import dev.pooler.api.metrics.ComprehensiveMetrics;
+import dev.pooler.api.metrics.LatencyHistograms;
 import dev.pooler.api.metrics.MultiPoolMetrics;
 import dev.pooler.api.metrics.SessionAffinityMetricsSource;
 import dev.pooler.api.metrics.WorkerSharingMetricsSource;
@@ -41,6 +42,11 @@ public class MultiPoolMetricsService implements MultiPoolMetrics {
     public MultiPoolMetricsService(@Reference PoolRegistry registry, @Reference SessionSync sessions) {
         this.registry = registry;
         this.sessions = sessions;
+    }
+
+    @Override
+    public LatencyHistograms latencyHistograms() {
+        return HistogramMerge.of(registry.pools(), router);
     }
 
     @Override

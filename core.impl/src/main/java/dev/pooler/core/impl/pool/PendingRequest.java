@@ -5,6 +5,9 @@ import dev.pooler.api.ErrorKind;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
+import dev.pooler.core.impl.histogram.DurationHistogram;
+import dev.pooler.core.impl.routing.CapabilityTable;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +26,8 @@ final class PendingRequest {
     final long id = WireIds.next();
     final Request request;
     final PoolCounters counters;
+    /** The request-duration histogram of its command family, chosen once at acceptance. */
+    final DurationHistogram duration;
     final CompletableFuture<Response> future;
     final long enqueuedNanos = System.nanoTime();
     final long timeoutNanos;
@@ -47,7 +52,18 @@ final class PendingRequest {
     /** @param canceller cancels a request of the pool by id ({@code Pool#cancel}) */
     PendingRequest(Request request, long timeoutNanos, PoolCounters counters, Executor answerExecutor, boolean streaming,
                    LongPredicate canceller) {
+        this(request, timeoutNanos, counters, answerExecutor, streaming, canceller, Set.of());
+    }
+
+    /**
+     * @param canceller            cancels a request of the pool by id ({@code Pool#cancel})
+     * @param declaredCapabilities the pool's capabilities: a family it names is a label of its own
+     */
+    PendingRequest(Request request, long timeoutNanos, PoolCounters counters, Executor answerExecutor, boolean streaming,
+                   LongPredicate canceller, Set<String> declaredCapabilities) {
         this.request = request;
+        this.duration = counters.requestDurations.of(
+                CapabilityTable.metricsFamily(CapabilityTable.capabilityOf(request), declaredCapabilities));
         this.timeoutNanos = timeoutNanos;
         this.deadlineNanos = enqueuedNanos + timeoutNanos;
         this.counters = counters;
@@ -90,7 +106,7 @@ final class PendingRequest {
         }
         long queued = sentNanos - enqueuedNanos;
         long service = nowNanos - sentNanos;
-        counters.succeeded(queued, service);
+        counters.succeeded(duration, queued, service);
         future.complete(new Response(counters.poolId, workerId, result, queued, service));
         if (stream != null) {
             stream.end();
@@ -103,7 +119,7 @@ final class PendingRequest {
         if (!first()) {
             return false;
         }
-        counters.failed(e.kind(), sent() ? sentNanos - enqueuedNanos : nowNanos - enqueuedNanos,
+        counters.failed(e.kind(), duration, sent() ? sentNanos - enqueuedNanos : nowNanos - enqueuedNanos,
                 sent() ? nowNanos - sentNanos : -1);
         future.completeExceptionally(e);
         if (stream != null) {

@@ -18,6 +18,9 @@ import dev.pooler.api.session.SessionAvailability;
 import dev.pooler.api.session.SessionState;
 import dev.pooler.core.impl.adapters.BundledAdapter;
 import dev.pooler.core.impl.adapters.BundledAdapters;
+import dev.pooler.api.metrics.HistogramSnapshot;
+import dev.pooler.api.metrics.LatencyHistograms;
+import dev.pooler.core.impl.histogram.HistogramSource;
 import dev.pooler.core.impl.worker.WorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +52,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * it), the pool's own state machine, and turns what workers say into answers. Under the lock it only decides; pipe writes, kills, answers
  * and events run after it is released ({@link Outbox}).
  */
-public final class PythonPool implements Pool, WorkerHost {
+public final class PythonPool implements Pool, WorkerHost, HistogramSource {
 
     private static final System.Logger LOG = System.getLogger(PythonPool.class.getName());
 
@@ -179,7 +182,8 @@ public final class PythonPool implements Pool, WorkerHost {
     private PendingRequest admit(Request request, boolean streaming) {
         PoolConfig c = config;
         long timeout = (request.timeout() != null ? request.timeout() : c.resourceLimits().requestTimeout()).toNanos();
-        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers(), streaming, this::cancel);
+        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers(), streaming, this::cancel,
+                c.capabilities());
         long sessionVersion = 0;
         if (request.sessionId() != null) {
             try {
@@ -446,6 +450,7 @@ public final class PythonPool implements Pool, WorkerHost {
             } else if (w.state() == WorkerState.STARTING) {
                 ready = true;
                 w.readyAtNanos = System.nanoTime();
+                counters.workerStarts.record(w.readyAtNanos - w.launchedAtNanos);
                 restarts.recordReady();
                 w.moveTo(WorkerState.IDLE);
                 next = freedLocked(w, out);
@@ -1106,7 +1111,16 @@ public final class PythonPool implements Pool, WorkerHost {
         double[] l = counters.latencies.summary();
         return new PoolStats(poolId, s, workers, busy, idle, queued, lent, borrowed, counters.completed.get(),
                 counters.failed.get(), counters.timeouts.get(), counters.crashes.get(), counters.restarts.get(),
-                l[0], l[1], l[2], l[3], counters.cancelled.get());
+                l[0], l[1], l[2], l[3], counters.cancelled.get(), counters.refused.get());
+    }
+
+    @Override
+    public LatencyHistograms latencyHistograms() {
+        Map<String, String> pool = Map.of("pool", poolId);
+        List<HistogramSnapshot> durations = new ArrayList<>();
+        counters.requestDurations.snapshots(pool, durations);
+        return new LatencyHistograms(durations, List.of(counters.queueWaits.snapshot(pool)),
+                List.of(counters.workerStarts.snapshot(pool)), List.of());
     }
 
     @Override

@@ -46,6 +46,8 @@ final class Worker implements WorkerListener {
     PendingRequest current;
     long served;
     long readyAtNanos;
+    /** When its process was started (set by the launcher, before the reader thread exists). */
+    long launchedAtNanos;
     /** The adapter and specialization it runs now (a lent worker is re-targeted). */
     String adapter;
     String specialization;

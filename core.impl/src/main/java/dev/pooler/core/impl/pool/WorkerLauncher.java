@@ -34,6 +34,7 @@ final class WorkerLauncher {
         if (!pool.mayStart(w)) {
             return;
         }
+        w.launchedAtNanos = System.nanoTime();
         w.process.start();
         if (!pool.stillWanted(w)) {
             w.process.kill(); // the pool stopped or failed while the process started

@@ -1,8 +1,10 @@
 package dev.pooler.core.impl.routing;
 
+import dev.pooler.api.PoolConfig;
 import dev.pooler.api.Request;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,6 +26,8 @@ public final class CapabilityTable {
             Map.entry("reason", "reasoning"), Map.entry("reasoning", "reasoning"),
             Map.entry("echo", "general"), Map.entry("sleep", "general"), Map.entry("cpu", "general"),
             Map.entry("create_program", "general"), Map.entry("execute_program", "general"));
+
+    private static final Set<String> KNOWN_FAMILIES = Set.copyOf(FAMILIES.values());
 
     /** Commands are caller-chosen: remember at most this many. */
     static final int MAX_CACHED = 4096;
@@ -57,6 +61,19 @@ public final class CapabilityTable {
                     : stated.trim().toLowerCase(Locale.ROOT);
         }
         return capabilityOf(request.command());
+    }
+
+    /**
+     * The capability as a metrics label: a family of this table, or one a pool names in its
+     * capabilities; anything else is {@code other}. Callers choose commands and capabilities freely,
+     * a label must stay bounded.
+     */
+    public static String metricsFamily(String capability, Set<String> declared) {
+        if (capability != null && (KNOWN_FAMILIES.contains(capability)
+                || (declared.contains(capability) && !PoolConfig.ALL.equals(capability)))) {
+            return capability;
+        }
+        return "other";
     }
 
     private static String lookup(String command) {

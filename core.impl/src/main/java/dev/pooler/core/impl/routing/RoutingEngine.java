@@ -12,6 +12,8 @@ import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
 import dev.pooler.api.events.PoolerEvents;
+import dev.pooler.api.metrics.HistogramSnapshot;
+import dev.pooler.api.metrics.LatencyHistograms;
 import dev.pooler.api.routing.LoadBalancingStrategy;
 import dev.pooler.api.routing.PoolSnapshot;
 import dev.pooler.api.routing.RequestProfile;
@@ -23,6 +25,8 @@ import dev.pooler.api.routing.SessionPlacement;
 import dev.pooler.api.routing.SessionRouting;
 import dev.pooler.core.impl.events.EventAdminSink;
 import dev.pooler.core.impl.events.EventSink;
+import dev.pooler.core.impl.histogram.HistogramSource;
+import dev.pooler.core.impl.histogram.LabelledHistograms;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -59,7 +63,7 @@ import org.osgi.service.metatype.annotations.Designate;
  */
 @Component(service = RequestRouter.class, configurationPid = RoutingEngine.PID)
 @Designate(ocd = LoadBalancingConfiguration.class)
-public final class RoutingEngine implements RequestRouter {
+public final class RoutingEngine implements RequestRouter, HistogramSource {
 
     public static final String PID = "dev.pooler.loadbalancing";
 
@@ -82,6 +86,8 @@ public final class RoutingEngine implements RequestRouter {
     private final RequestAnalyzer analyzer = new RequestAnalyzer(history);
     private final PoolTracker tracker = new PoolTracker();
     private final DecisionLog decisions = new DecisionLog(DECISIONS_KEPT);
+    /** Time spent deciding, per strategy name (installed strategies and the router's own few: bounded). */
+    private final LabelledHistograms decisionTimes = new LabelledHistograms("strategy");
     private final AtomicLong routedCount = new AtomicLong();
     /** Streams in flight, by id, for {@link #cancel}. */
     private final Map<Long, RoutedStream> streams = new java.util.concurrent.ConcurrentHashMap<>();
@@ -278,6 +284,13 @@ public final class RoutingEngine implements RequestRouter {
     @Override
     public List<RoutingDecision> recentDecisions(int max) {
         return decisions.recent(max);
+    }
+
+    @Override
+    public LatencyHistograms latencyHistograms() {
+        List<HistogramSnapshot> out = new ArrayList<>();
+        decisionTimes.snapshots(Map.of(), out);
+        return new LatencyHistograms(List.of(), List.of(), List.of(), out);
     }
 
     /** The load-balancing values in force (for the worker-sharing side and the console). */
@@ -552,6 +565,7 @@ public final class RoutingEngine implements RequestRouter {
             pending = new RoutingDecision(System.currentTimeMillis(), request.command(), capability, strategy, poolId,
                     candidates, decisionNanos, "pending");
             seq = decisions.add(pending);
+            decisionTimes.of(strategy).record(decisionNanos);
             postRouted(poolId, decisionNanos, strategy, profile);
             track.inFlight.incrementAndGet();
             dispatchedAt = clock.getAsLong();
@@ -690,6 +704,7 @@ public final class RoutingEngine implements RequestRouter {
             RoutingDecision d = new RoutingDecision(System.currentTimeMillis(), request.command(), capability,
                     strategies.active().name(), null, candidates, clock.getAsLong() - t0, e.kind().name());
             decisions.add(d);
+            decisionTimes.of(d.strategy()).record(d.decisionNanos());
             result.completeExceptionally(e);
         }
     }

@@ -15,11 +15,17 @@ import dev.pooler.api.Request;
 import dev.pooler.api.ResourceLimits;
 import dev.pooler.api.Response;
 import dev.pooler.api.WorkerSpec;
+import dev.pooler.api.metrics.HistogramSnapshot;
+import dev.pooler.api.metrics.LatencyHistograms;
 import dev.pooler.core.impl.events.EventSink;
+import dev.pooler.core.impl.histogram.Buckets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,6 +98,38 @@ class PythonPoolTest {
     }
 
     @Test
+    void histogramsCountRequestsByFamilyQueueWaitsAndWorkerStarts() throws Exception {
+        PythonPool p = pool(1, limits(2, 30_000, 0, 0, 10));
+        List<CompletableFuture<Response>> accepted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            accepted.add(p.execute(Request.of("sleep", args("ms", 100))).toCompletableFuture());
+        }
+        assertEquals(ErrorKind.POOL_OVERLOADED, error(p.execute(Request.of("echo")).toCompletableFuture()).kind());
+        accepted.forEach(CompletableFuture::join);
+        p.execute(Request.of("echo")).toCompletableFuture().join();
+        p.execute(Request.of("no_such_family_xyz")).toCompletableFuture().exceptionally(e -> null).join();
+
+        LatencyHistograms h = p.latencyHistograms();
+        Map<String, HistogramSnapshot> byFamily = new TreeMap<>();
+        h.requestDuration().forEach(s -> byFamily.put(s.labels().get("family"), s));
+        assertEquals(Set.of("general", "other"), byFamily.keySet(), "a caller's unknown command is 'other'");
+        assertEquals(4, byFamily.get("general").count(), "three sleeps and an echo; the refusal is not a duration");
+        assertEquals(1, byFamily.get("other").count());
+        assertEquals("t0", byFamily.get("general").labels().get("pool"));
+        // each sleep took at least 100 ms, the queued ones longer: none is at or below 0.1 s minus the echo
+        int at100ms = Buckets.SECONDS.indexOf(0.1);
+        assertTrue(byFamily.get("general").cumulativeCounts().get(at100ms) <= 1, byFamily.get("general").toString());
+        assertTrue(byFamily.get("general").sum() >= 0.3, "the sleeps alone took 0.3 s: " + byFamily.get("general").sum());
+
+        HistogramSnapshot queue = h.queueWait().get(0);
+        assertEquals(5, queue.count(), "every answered request waited (some for nothing)");
+        assertTrue(queue.sum() >= 0.1 + 0.2 - 0.05, "the 2nd and 3rd sleep waited ~0.1 s and ~0.2 s: " + queue.sum());
+        assertEquals(1, h.workerStart().get(0).count(), "one worker started");
+        assertTrue(h.workerStart().get(0).sum() > 0);
+        assertEquals(5, p.stats().completed() + p.stats().failed());
+    }
+
+    @Test
     void aFullQueueRefusesWithPoolOverloaded() throws Exception {
         PythonPool p = pool(1, limits(2, 30_000, 0, 0, 10));
         List<CompletableFuture<Response>> accepted = new ArrayList<>();
@@ -106,6 +144,7 @@ class PythonPoolTest {
         // A refusal is not a failure of this pool: the router may well serve the request elsewhere.
         assertEquals(0, p.stats().failed());
         assertEquals(1, p.refused());
+        assertEquals(1, p.stats().refused());
     }
 
     @Test

@@ -466,6 +466,27 @@ class RoutingEngineTest {
     }
 
     @Test
+    void decisionTimesAreCountedPerStrategyIncludingFailedDecisions() {
+        RoutingEngine router = router(new TestRegistry(TestPool.of("a"), TestPool.of("b")), "round_robin");
+        router.activated();
+        for (int i = 0; i < 7; i++) {
+            ok(router, Request.of("echo"));
+        }
+        ok(router, Request.builder("echo").pool("b").build());
+        failure(router, Request.builder("echo").pool("nowhere").build());
+        Map<String, Long> byStrategy = new java.util.TreeMap<>();
+        router.latencyHistograms().routingDecision()
+                .forEach(h -> byStrategy.put(h.labels().get("strategy"), h.count()));
+        // one observation per decision, under the strategy the decision log names (a failed one too)
+        Map<String, Long> logged = new java.util.TreeMap<>();
+        router.recentDecisions(100).forEach(d -> logged.merge(d.strategy(), 1L, Long::sum));
+        assertEquals(9L, logged.values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(1L, logged.get("named_pool"));
+        assertEquals(logged, byStrategy);
+        assertTrue(router.latencyHistograms().requestDuration().isEmpty(), "per-pool lists are the pools' to fill");
+    }
+
+    @Test
     void aStoppedRouterRefuses() {
         RoutingEngine router = router(new TestRegistry(TestPool.of("a")), "round_robin");
         router.activated();

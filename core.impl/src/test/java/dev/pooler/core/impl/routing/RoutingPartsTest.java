@@ -37,6 +37,16 @@ class RoutingPartsTest {
     }
 
     @Test
+    void metricsFamiliesAreTheTablesOrThePoolsOwnNeverACallersFreeText() {
+        assertEquals("embedding", CapabilityTable.metricsFamily("embedding", Set.of()));
+        assertEquals("general", CapabilityTable.metricsFamily("general", Set.of("all")));
+        assertEquals("translation", CapabilityTable.metricsFamily("translation", Set.of("translation", "general")));
+        assertEquals("other", CapabilityTable.metricsFamily("translate_this_please_42", Set.of("all")));
+        assertEquals("other", CapabilityTable.metricsFamily("all", Set.of("all")));
+        assertEquals("other", CapabilityTable.metricsFamily(null, Set.of()));
+    }
+
+    @Test
     void argumentSizeIsEstimatedWithinABudget() {
         JsonObject small = new JsonObject();
         small.addProperty("text", "hello");
