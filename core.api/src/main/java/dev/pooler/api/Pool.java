@@ -58,4 +58,13 @@ public interface Pool {
     PoolStats stats();
 
     List<WorkerInfo> workers();
+
+    /**
+     * The commands its workers offer, as the last worker that came up said (the adapter's {@code COMMANDS});
+     * empty while unknown (no worker has come up yet, or a pool that cannot tell). The router sends a request
+     * only to pools that offer its command, when they say.
+     */
+    default java.util.Set<String> commands() {
+        return java.util.Set.of();
+    }
 }

@@ -66,6 +66,8 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     final WorkerLauncher launcher;
     final Sizing sizing = new Sizing(this);
     final Rollout rollout = new Rollout(this);
+    /** The commands its workers offer, as the last own worker that came up said; empty while unknown. */
+    private volatile Set<String> commands = Set.of();
     /** The bundled adapter this pool names that is missing (its workers cannot start), or null. */
     volatile BundledAdapter missingAdapter;
     private final Supervisor supervisor;
@@ -137,6 +139,11 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     @Override
     public String id() {
         return poolId;
+    }
+
+    @Override
+    public Set<String> commands() {
+        return commands;
     }
 
     @Override
@@ -450,6 +457,9 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
             } else if (w.state() == WorkerState.STARTING) {
                 ready = true;
                 w.readyAtNanos = System.nanoTime();
+                if (w.owner == this && w.process.capabilities() != null && !w.process.capabilities().isEmpty()) {
+                    commands = Set.copyOf(w.process.capabilities());
+                }
                 counters.workerStarts.record(w.readyAtNanos - w.launchedAtNanos);
                 restarts.recordReady();
                 w.moveTo(WorkerState.IDLE);
@@ -958,6 +968,9 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         try {
             PoolConfig previous = config;
             config = next;
+            if (!previous.workerSpec().adapter().equals(next.workerSpec().adapter())) {
+                commands = Set.of(); // unknown until a worker on the new adapter comes up
+            }
             missingAdapter = rt.adapters().missingIn(next.workerSpec().adapter());
             restarts.reconfigure(next.resourceLimits().maxRestarts(), next.resourceLimits().restartWindow().toNanos());
             if (state == PoolState.STOPPING || state == PoolState.STOPPED) {

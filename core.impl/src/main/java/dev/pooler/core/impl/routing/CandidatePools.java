@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The one rule that says which pools may take a request (the router and {@code PoolRegistry.optimalPool}
- * both use it): pools that serve the capability (and the pool type asked for), are running, starting or
- * recovering, and were not tried yet. Pools still starting only queue the work, so they are used only
+ * both use it): pools that serve the capability (and the pool type asked for), whose workers offer the command
+ * (when they said), are running, starting or recovering, and were not tried yet. Pools still starting only queue the work, so they are used only
  * when none is running; pools of the caller's zone are preferred when there are any.
  */
 public final class CandidatePools {
@@ -26,6 +26,15 @@ public final class CandidatePools {
      * @param excluded   ids of pools already tried, or null
      */
     public static List<Pool> of(List<Pool> all, String capability, PoolType poolType, String zone, Collection<String> excluded) {
+        return of(all, null, capability, poolType, zone, excluded);
+    }
+
+    /**
+     * @param command the request's command, or null: a pool whose workers said which commands they offer
+     *                ({@link Pool#commands()}) and do not offer it is no candidate
+     */
+    public static List<Pool> of(List<Pool> all, String command, String capability, PoolType poolType, String zone,
+                                Collection<String> excluded) {
         List<Pool> out = new ArrayList<>(all.size());
         boolean running = false;
         int inZone = 0;
@@ -40,6 +49,12 @@ public final class CandidatePools {
             PoolConfig c = p.config();
             if ((capability != null && !c.supports(capability)) || (poolType != null && c.poolType() != poolType)) {
                 continue;
+            }
+            if (command != null) {
+                java.util.Set<String> offered = p.commands();
+                if (!offered.isEmpty() && !offered.contains(command)) {
+                    continue;
+                }
             }
             out.add(p);
             running |= state == PoolState.RUNNING;

@@ -546,7 +546,7 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
             if (all.isEmpty() && tried == null) {
                 all = defaultPool();
             }
-            return CandidatePools.of(all, capability, poolType, profile.zone(), tried);
+            return CandidatePools.of(all, request.command(), capability, poolType, profile.zone(), tried);
         }
 
         private List<Pool> defaultPool() {

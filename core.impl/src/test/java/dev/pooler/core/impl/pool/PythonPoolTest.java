@@ -95,6 +95,9 @@ class PythonPoolTest {
         }
         assertEquals(500, p.stats().completed());
         assertEquals(3, p.stats().workers());
+        assertTrue(p.commands().containsAll(java.util.Set.of("echo", "sleep")), "its workers said what they offer: "
+                + p.commands());
+        assertFalse(p.commands().contains("classify_image"));
     }
 
     @Test

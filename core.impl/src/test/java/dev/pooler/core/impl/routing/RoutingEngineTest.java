@@ -77,6 +77,26 @@ class RoutingEngineTest {
     }
 
     @Test
+    void aPoolWhoseWorkersDoNotOfferTheCommandIsNoCandidate() {
+        // both serve capability "all"; only one pool's workers said they offer 'generate'
+        TestPool moods = TestPool.of("moods").commands("classify", "lexicon_info");
+        TestPool text = TestPool.of("text").commands("generate", "embed", "echo");
+        TestPool unknown = TestPool.of("fresh"); // no worker up yet: it says nothing, so it stays a candidate
+        RoutingEngine router = router(new TestRegistry(moods, text), "round_robin");
+        router.activated();
+        for (int i = 0; i < 10; i++) {
+            assertEquals("text", ok(router, Request.of("generate")).poolId());
+        }
+        assertEquals(0, moods.executed.get());
+        PoolerException e = failure(router, Request.of("translate"));
+        assertEquals(ErrorKind.NO_CAPABLE_POOL, e.kind());
+        assertTrue(e.getMessage().contains("'translate'"), e.getMessage());
+        RoutingEngine withUnknown = router(new TestRegistry(moods, unknown), "round_robin");
+        withUnknown.activated();
+        assertEquals("fresh", ok(withUnknown, Request.of("generate")).poolId());
+    }
+
+    @Test
     void stoppedAndFailedPoolsAreNotCandidates() {
         TestPool stopped = TestPool.of("a");
         stopped.state = PoolState.STOPPING;

@@ -47,6 +47,19 @@ final class TestPool implements Pool {
         return new TestPool(PoolConfig.builder().poolId(id).capabilities(capabilities.length == 0 ? new String[] {"all"} : capabilities).build());
     }
 
+    /** The commands its workers say they offer; empty = unknown. */
+    volatile java.util.Set<String> commands = java.util.Set.of();
+
+    TestPool commands(String... offered) {
+        commands = java.util.Set.of(offered);
+        return this;
+    }
+
+    @Override
+    public java.util.Set<String> commands() {
+        return commands;
+    }
+
     TestPool latencyMicros(long v) {
         latencyMicros = v;
         return this;
