@@ -7,6 +7,7 @@ import dev.pooler.bench.WorkerRuntime;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +35,8 @@ public final class BenefitsBench {
     static final double SEED_UTILIZATION = 0.40;
     static final double SEED_RESPONSE = -0.25;
     static final double SEED_PEAK = 0.60;
+    /** How often a run whose sender was stalled is run again. */
+    static final int RERUNS = 2;
 
     private final BenefitsOptions o;
     private final PrintStream out;
@@ -43,6 +46,8 @@ public final class BenefitsBench {
     private final Figure response = new Figure();
     private final Figure peak = new Figure();
     private SeedPools pools;
+    private int reruns;
+    private int leftOut;
 
     private BenefitsBench(BenefitsOptions o, PrintStream out, Path runtimeDir) {
         this.o = o;
@@ -102,6 +107,7 @@ public final class BenefitsBench {
         }
         double loadAfter = CpuClock.loadAverage();
         printSummary();
+        out.printf(Locale.ROOT, "%n%d runs re-run for a stalled sender; %d rounds left out.", reruns, leftOut);
         out.printf(Locale.ROOT, "%n%d CPUs; load average %.2f before, %.2f after; %.0f s in all.%s%n",
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, (System.nanoTime() - t0) / 1e9,
                 Math.max(loadBefore, loadAfter) > Runtime.getRuntime().availableProcessors() * 0.5
@@ -117,6 +123,9 @@ public final class BenefitsBench {
         for (int r = 0; r < o.rounds(); r++) {
             ShiftingDemand.Schedule s = demand.schedule(1.0, o.warmupMs(), o.phaseMs(), o.phases(), roundSeed(r));
             ShiftRun.Result[] res = pair(r, Side.OWN_POOLS, Side.OWN_POOLS_SHARING, s);
+            if (stalled(r, res)) {
+                continue;
+            }
             double change = res[1].utilization() / res[0].utilization() - 1;
             utilization.add(change);
             out.printf(Locale.ROOT, "  round %d: utilization %.3f with / %.3f without -> %+.1f %%%n", r + 1,
@@ -134,6 +143,9 @@ public final class BenefitsBench {
         for (int r = 0; r < o.rounds(); r++) {
             ShiftingDemand.Schedule s = demand.schedule(o.load(), o.warmupMs(), o.phaseMs(), o.phases(), roundSeed(r) + 1);
             ShiftRun.Result[] res = pair(r, Side.ROUND_ROBIN, Side.ML_OPTIMIZED, s);
+            if (stalled(r, res)) {
+                continue;
+            }
             double change = res[1].meanMs() / res[0].meanMs() - 1;
             response.add(change);
             out.printf(Locale.ROOT, "  round %d: mean %.1f ms with ml_optimized / %.1f ms with round_robin -> %+.1f %%%n", r + 1,
@@ -149,18 +161,26 @@ public final class BenefitsBench {
                 + "%d probes per side; each probe: %d ms of warm-up, %d phases of %d ms%n", o.deadlineMs(), o.peakLow() * 100,
                 o.peakHigh() * 100, o.probes(), o.warmupMs(), o.peakPhases(), o.phaseMs());
         for (int r = 0; r < o.peakRounds(); r++) {
-            PeakSearch[] searches = {new PeakSearch(Side.ROUND_ROBIN, o.peakLow(), o.peakHigh(), o.deadlineMs()),
-                    new PeakSearch(Side.ML_OPTIMIZED_SHARING, o.peakLow(), o.peakHigh(), o.deadlineMs())};
+            List<Side> sides = o.peakMlAlone() ? List.of(Side.ROUND_ROBIN, Side.ML_OPTIMIZED_SHARING, Side.ML_OPTIMIZED)
+                    : List.of(Side.ROUND_ROBIN, Side.ML_OPTIMIZED_SHARING);
+            PeakSearch[] searches = new PeakSearch[sides.size()];
+            for (int i = 0; i < searches.length; i++) {
+                searches[i] = new PeakSearch(sides.get(i), o.peakLow(), o.peakHigh(), o.deadlineMs());
+            }
             for (int k = 0; k < o.probes(); k++) {
                 for (int i = 0; i < searches.length; i++) {
                     PeakSearch search = searches[(i + k + r) % searches.length];
                     double m = search.next();
                     ShiftingDemand.Schedule s = demand.schedule(m, o.warmupMs(), o.phaseMs(), o.peakPhases(),
                             roundSeed(r) + 2 + Math.round(m * 10_000) * 104_729L);
-                    PeakSearch.Probe p = search.record(search.side().run(setup, pools, s));
-                    printRun(r, String.format(Locale.ROOT, "%s @ %.1f %%", search.side().label, m * 100), p.result());
+                    PeakSearch.Probe p = search.record(measure(r, search.side(), String.format(Locale.ROOT, "%s @ %.1f %%",
+                            search.side().label, m * 100), s));
                     out.printf(Locale.ROOT, "             -> %s%n", p.held() ? "held" : "missed");
                 }
+            }
+            if (searches.length > 2) {
+                out.printf(Locale.ROOT, "  round %d: peak %s with ml_optimized alone (diagnostic: what routing does without sharing)%n",
+                        r + 1, describePeak(searches[2]));
             }
             double rr = searches[0].peak();
             double ml = searches[1].peak();
@@ -193,10 +213,36 @@ public final class BenefitsBench {
         ShiftRun.Result[] res = new ShiftRun.Result[2];
         for (int k = 0; k < 2; k++) {
             int i = (k + round) % 2;
-            res[i] = sides[i].run(setup, pools, s);
-            printRun(round, sides[i].label, res[i]);
+            res[i] = measure(round, sides[i], sides[i].label, s);
         }
         return res;
+    }
+
+    /** Runs a side; again (at most {@value #RERUNS} times) while the sender lagged past {@code max-lag}: a stalled machine. */
+    private ShiftRun.Result measure(int round, Side side, String label, ShiftingDemand.Schedule s) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            ShiftRun.Result r = side.run(setup, pools, s);
+            printRun(round, label, r);
+            double lagMs = r.lagNanos().percentile(99) / 1e6;
+            if (lagMs <= o.maxLagMs() || attempt == RERUNS) {
+                return r;
+            }
+            reruns++;
+            out.printf(Locale.ROOT, "             (send lag p99 %.0f ms > %d ms: the machine stalled the sender; run again)%n", lagMs,
+                    o.maxLagMs());
+        }
+    }
+
+    /** Whether a side of the round still ran on a stalled machine after its re-runs: then the round is left out. */
+    private boolean stalled(int round, ShiftRun.Result[] res) {
+        for (ShiftRun.Result r : res) {
+            if (r.lagNanos().percentile(99) / 1e6 > o.maxLagMs()) {
+                leftOut++;
+                out.printf(Locale.ROOT, "  round %d: left out (a side's sender still lagged after %d re-runs)%n", round + 1, RERUNS);
+                return true;
+            }
+        }
+        return false;
     }
 
     private void printRun(int round, String label, ShiftRun.Result r) {

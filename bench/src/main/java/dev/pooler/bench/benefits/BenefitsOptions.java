@@ -18,7 +18,7 @@ import java.util.Set;
 record BenefitsOptions(int rounds, int peakRounds, Set<String> only, long phaseMs, int phases, int peakPhases, long warmupMs,
                        int serviceMs, double hot, double cold, double steady, double maxShared, long minimumLoanS,
                        long returnWindowS, int movesPerRound, long rebalanceIntervalMs, double load, long deadlineMs,
-                       double peakLow, double peakHigh, int probes, long seed, String python, Path runtime, boolean verbose) {
+                       double peakLow, double peakHigh, int probes, boolean peakMlAlone, long maxLagMs, long seed, String python, Path runtime, boolean verbose) {
 
     static final String UTILIZATION = "utilization";
     static final String RESPONSE = "response";
@@ -49,6 +49,9 @@ record BenefitsOptions(int rounds, int peakRounds, Set<String> only, long phaseM
         KNOWN.put("deadline", new String[] {"500", "ms, figure 3: a load is handled when the p99 latency stays within this"});
         KNOWN.put("peak-range", new String[] {"25-125", "figure 3 searches loads in this range, % of figure 1's"});
         KNOWN.put("probes", new String[] {"5", "figure 3: probes per side per round (bisection)"});
+        KNOWN.put("peak-ml-alone", new String[] {"false", "figure 3: also search ml_optimized without sharing (what sharing adds)"});
+        KNOWN.put("max-lag", new String[] {"50", "ms; a run whose arrivals went out later than this at p99 (the machine stalled the "
+                + "sender) did not deliver its workload and is run again, at most twice"});
         KNOWN.put("seed", new String[] {"20250716", "seed of the arrivals"});
         KNOWN.put("python", new String[] {"python3", "the Python interpreter"});
         KNOWN.put("runtime", new String[] {"", "folder holding pooler_worker; auto = core.impl's copy on the classpath"});
@@ -89,7 +92,9 @@ record BenefitsOptions(int rounds, int peakRounds, Set<String> only, long phaseM
                 positive(v, "hot") / 100.0, nonNegative(v, "cold") / 100.0, nonNegative(v, "steady") / 100.0,
                 maxShared / 100.0, nonNegative(v, "minimum-loan"), nonNegative(v, "return-window"),
                 positive(v, "moves-per-round"), nonNegative(v, "rebalance-interval"), positive(v, "load") / 100.0,
-                positive(v, "deadline"), low, high, positive(v, "probes"), OptionValues.number(v, "seed"), v.get("python"),
+                positive(v, "deadline"), low, high, positive(v, "probes"), Boolean.parseBoolean(v.get("peak-ml-alone")),
+                positive(v, "max-lag"),
+                OptionValues.number(v, "seed"), v.get("python"),
                 v.get("runtime").isBlank() ? null : Path.of(v.get("runtime")).toAbsolutePath(),
                 Boolean.parseBoolean(v.get("verbose")));
     }
