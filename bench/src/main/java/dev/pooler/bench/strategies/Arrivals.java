@@ -4,12 +4,12 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Open-loop arrivals: a seeded Poisson process, as offsets in nanoseconds from the run's origin. */
-final class Arrivals {
+public final class Arrivals {
 
     private Arrivals() {
     }
 
-    static long[] poisson(double ratePerMs, long spanNanos, long seed) {
+    public static long[] poisson(double ratePerMs, long spanNanos, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         double meanGapNanos = 1e6 / ratePerMs;
         long[] out = new long[Math.max(16, (int) (spanNanos / meanGapNanos * 1.2))];

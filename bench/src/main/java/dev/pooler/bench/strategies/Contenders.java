@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * components would be, with their production defaults), and the bench's {@link OracleStrategy}.
  * Each run gets fresh instances, so nothing learned in one run helps the next.
  */
-final class Contenders {
+public final class Contenders {
 
     static final String ORACLE = OracleStrategy.NAME;
 
@@ -24,6 +24,14 @@ final class Contenders {
             "resource_aware", "p2c", "response_time", "ml_optimized", ORACLE);
 
     private Contenders() {
+    }
+
+    /** A fresh strategy the platform ships (not the oracle, which needs the true service times). */
+    public static LoadBalancingStrategy create(String name, long seed) {
+        if (ORACLE.equals(name)) {
+            throw new IllegalArgumentException("the oracle needs the true service times");
+        }
+        return create(name, seed, null);
     }
 
     /**
