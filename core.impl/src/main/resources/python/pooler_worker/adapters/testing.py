@@ -13,6 +13,8 @@ Commands:
   print  {"text": s, "fd"?: bool} -> print(s) (to stderr, by construction); returns s.
                                   With "fd": true the text is also written to file
                                   descriptor 1 directly, which must not reach the protocol.
+  sessions {}                  -> what this worker holds of sessions: {"pid": P,
+                                  "cached": {id: version} (the versioned cache), "unversioned": [ids]}
 """
 
 import os
@@ -61,10 +63,18 @@ def print_(args, ctx):
     return text
 
 
+def sessions(args, ctx):
+    cache = ctx.session_cache
+    return {"pid": os.getpid(),
+            "cached": {sid: cache.peek(sid)[0] for sid in cache.ids()},
+            "unversioned": sorted(k for k in ctx.state.get("sessions", {}) if isinstance(k, str))}
+
+
 COMMANDS = {
     "pid": pid,
     "crash": crash,
     "hang": hang,
     "alloc": alloc,
     "print": print_,
+    "sessions": sessions,
 }
