@@ -17,7 +17,7 @@ if HERE not in sys.path:
 from worker_harness import PY_ROOT, WorkerProcess, wait_until, worker_env  # noqa: E402
 
 BENCH_COMMANDS = ["chunks", "cpu", "echo", "sleep", "work"]
-TESTING_COMMANDS = ["alloc", "crash", "hang", "pid", "print", "spin", "wait_cancel"]
+TESTING_COMMANDS = ["alloc", "crash", "hang", "pid", "print", "sessions", "spin", "wait_cancel"]
 TEXT_COMMANDS = ["classify", "cluster", "create_program", "embed", "execute_program", "generate", "similarity"]
 
 CUSTOM_ADAPTER = textwrap.dedent('''

@@ -18,6 +18,8 @@ Commands:
                                   Emits {"tick": i} every 5 ms when "ticks" is true.
   spin   {}                    -> a busy loop that never looks at ctx.cancelled (only a kill
                                   ends it): the grace period of a cancel is for this one.
+  sessions {}                  -> what this worker holds of sessions: {"pid": P,
+                                  "cached": {id: version} (the versioned cache), "unversioned": [ids]}
 """
 
 import os
@@ -86,6 +88,13 @@ def spin(args, ctx):
         x = (x * 31 + 7) & 0xFFFF
 
 
+def sessions(args, ctx):
+    cache = ctx.session_cache
+    return {"pid": os.getpid(),
+            "cached": {sid: cache.peek(sid)[0] for sid in cache.ids()},
+            "unversioned": sorted(k for k in ctx.state.get("sessions", {}) if isinstance(k, str))}
+
+
 COMMANDS = {
     "wait_cancel": wait_cancel,
     "spin": spin,
@@ -94,4 +103,5 @@ COMMANDS = {
     "hang": hang,
     "alloc": alloc,
     "print": print_,
+    "sessions": sessions,
 }

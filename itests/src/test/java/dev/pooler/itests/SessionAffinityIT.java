@@ -25,6 +25,7 @@ import dev.pooler.api.routing.AffinityStrength;
 import dev.pooler.api.session.SessionAvailability;
 import dev.pooler.api.session.SessionState;
 import dev.pooler.api.session.SessionStore;
+import dev.pooler.api.session.SessionSync;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
@@ -36,6 +37,7 @@ import org.osgi.framework.Bundle;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -364,6 +366,31 @@ public class SessionAffinityIT extends PoolerTestSupport {
         assertEquals(1, r.result().getAsJsonObject().get("executions").getAsInt());
         assertEquals("the state was there already: nothing more was pushed", expected,
                 affinityMetrics().bytesPushed() - pushedBefore);
+    }
+
+    @Test
+    public void aDeletedSessionIsEndedOnEveryWorkerOfEveryPoolHoldingIt() throws Exception {
+        twoTextPools();
+        String home = run("ended_s", "create_program", json("id", "p")).poolId();
+        String other = otherOf(home);
+        SessionSync sync = service(SessionSync.class, null);
+        for (String pool : List.of(home, other)) {
+            assertEquals(SessionAvailability.Status.AVAILABLE,
+                    sessions().syncSession("ended_s", pool).toCompletableFuture().get(30, TimeUnit.SECONDS).status());
+        }
+        long before = sync.traffic().sessionsEnded();
+        assertTrue(store().delete("ended_s"));
+        Await.until("the four workers dropped the session", () -> sync.traffic().sessionsEnded() - before == 4,
+                () -> (sync.traffic().sessionsEnded() - before) + " workers dropped it");
+        for (String pool : List.of(home, other)) {
+            SessionAvailability a = sessions().sessionDataAvailability("ended_s", pool);
+            assertEquals(SessionAvailability.Status.MISSING, a.status());
+            assertEquals(0, a.workersHolding());
+            assertTrue("no longer in pool " + pool, !a.inPool());
+        }
+        // it starts afresh: a program it had is unknown
+        PoolerException e = failureOf("ended_s", "execute_program", json("program_id", "p"), SessionOptions.DEFAULT);
+        assertTrue(e.getMessage(), e.getMessage().contains("unknown program"));
     }
 
     @Test

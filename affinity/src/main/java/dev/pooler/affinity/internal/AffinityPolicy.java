@@ -46,6 +46,8 @@ final class AffinityPolicy {
     private final Map<String, NewSession> newSessions = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE / 2);
     private volatile AffinitySettings settings;
+    /** ε of the bounded-load placement; not configurable (the bench compares it with {@link BoundedLoad#UNBOUNDED}). */
+    private volatile double epsilon = BoundedLoad.EPSILON;
 
     private record NewSession(List<Candidate> candidates, long sinceMillis) {
     }
@@ -78,6 +80,14 @@ final class AffinityPolicy {
     void settings(AffinitySettings next) {
         settings = next;
         mappings.timeoutMillis(next.timeoutMillis());
+    }
+
+    /** Sets ε of the bounded-load placement of new sessions ({@link BoundedLoad#UNBOUNDED}: plain affinity). */
+    void boundedLoadEpsilon(double e) {
+        if (!(e >= 0)) {
+            throw new IllegalArgumentException("epsilon must be >= 0, was " + e);
+        }
+        epsilon = e;
     }
 
     /** The router asks where a session's request goes (see {@link dev.pooler.api.routing.SessionRouting#place}). */
@@ -146,7 +156,7 @@ final class AffinityPolicy {
                 return;
             }
             String pool = settings.dataSync() == SessionDataSync.MANUAL ? outcome.poolId() // its data is there only
-                    : BoundedLoad.place(outcome.poolId(), fresh.candidates(), mappings.sessionsByPool(now));
+                    : BoundedLoad.place(outcome.poolId(), fresh.candidates(), mappings.sessionsByPool(now), epsilon);
             SessionMapping m = mappings.establishIfAbsent(session, pool, settings.defaultStrength(), now);
             affinityChanged(session, m.poolId());
             return;

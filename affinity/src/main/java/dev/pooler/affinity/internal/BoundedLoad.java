@@ -15,13 +15,20 @@ final class BoundedLoad {
 
     /** ε: how far above the average number of sessions per capable pool a pool may go. */
     static final double EPSILON = 0.25;
+    /** No bound: the strategy's pick always keeps the session (plain affinity, for comparison in the bench). */
+    static final double UNBOUNDED = Double.POSITIVE_INFINITY;
 
     private BoundedLoad() {
     }
 
     /** The most sessions one of {@code pools} pools may hold once {@code sessions + 1} are placed. */
     static long capacity(long sessions, int pools) {
-        return (long) Math.ceil((1 + EPSILON) * (sessions + 1) / Math.max(1, pools));
+        return capacity(sessions, pools, EPSILON);
+    }
+
+    /** The same with another ε ({@link #UNBOUNDED}: {@link Long#MAX_VALUE}). */
+    static long capacity(long sessions, int pools, double epsilon) {
+        return (long) Math.ceil((1 + epsilon) * (sessions + 1) / Math.max(1, pools));
     }
 
     /**
@@ -30,8 +37,9 @@ final class BoundedLoad {
      * @param picked     the pool the strategy chose
      * @param candidates the capable pools of the request
      * @param sessions   sessions per pool now
+     * @param epsilon    ε ({@link #EPSILON} in the framework)
      */
-    static String place(String picked, List<Candidate> candidates, Map<String, Integer> sessions) {
+    static String place(String picked, List<Candidate> candidates, Map<String, Integer> sessions, double epsilon) {
         if (candidates.isEmpty()) {
             return picked;
         }
@@ -39,7 +47,7 @@ final class BoundedLoad {
         for (Candidate c : candidates) {
             total += sessions.getOrDefault(c.poolId(), 0);
         }
-        if (sessions.getOrDefault(picked, 0) + 1 <= capacity(total, candidates.size())) {
+        if (sessions.getOrDefault(picked, 0) + 1 <= capacity(total, candidates.size(), epsilon)) {
             return picked;
         }
         return leastLoaded(candidates, sessions);

@@ -190,6 +190,17 @@ class AffinityPolicyTest {
     }
 
     @Test
+    void withoutTheBoundTheStrategysPickKeepsEveryNewSession() {
+        policy.boundedLoadEpsilon(BoundedLoad.UNBOUNDED);
+        List<PoolSnapshot> three = List.of(pool("a", 0), pool("b", 0), pool("c", 0));
+        for (int i = 0; i < 30; i++) {
+            assertEquals("a", newSession("s" + i, "a", three));
+        }
+        assertEquals(Map.of("a", 30), policy.sessionsByPool());
+        assertEquals(Long.MAX_VALUE, BoundedLoad.capacity(29, 3, BoundedLoad.UNBOUNDED));
+    }
+
+    @Test
     void boundedLoadLeavesABalancedChoiceToTheStrategy() {
         List<PoolSnapshot> two = List.of(pool("a", 0), pool("b", 0));
         for (int i = 0; i < 20; i++) {

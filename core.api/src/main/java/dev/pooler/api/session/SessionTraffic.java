@@ -9,8 +9,14 @@ package dev.pooler.api.session;
  * @param bytesPushed       state pushed to workers ahead of any request: {@code eager} sync on an affinity
  *                          change, or an explicit sync call
  * @param pushes            pushes written (one per worker reached)
+ * @param sessionsEnded     sessions a worker dropped when told that the session store let them go (expired,
+ *                          evicted or deleted): {@code end_session} calls a worker answered with "dropped"
  */
-public record SessionTraffic(long bytesWithRequests, long bytesPushed, long pushes) {
+public record SessionTraffic(long bytesWithRequests, long bytesPushed, long pushes, long sessionsEnded) {
+
+    public SessionTraffic(long bytesWithRequests, long bytesPushed, long pushes) {
+        this(bytesWithRequests, bytesPushed, pushes, 0);
+    }
 
     /** All session state bytes written to workers. */
     public long bytesSynced() {

@@ -4,7 +4,7 @@
  * worker that made it and follows the session to any worker.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.pooler.api.session;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package dev.pooler.core.impl.routing;
 
 import dev.pooler.api.PoolRegistry;
 import dev.pooler.api.routing.LoadBalancingStrategy;
+import dev.pooler.api.routing.SessionRouting;
 import java.util.Map;
 
 /**
@@ -19,6 +20,15 @@ public final class StandaloneRouter {
         RoutingEngine engine = new RoutingEngine(registry, config);
         engine.bindStrategy(strategy, properties);
         engine.activated();
+        return engine;
+    }
+
+    /** The same router with a session-affinity seam bound, as DS binds the affinity bundle's service. */
+    public static RoutingEngine create(PoolRegistry registry, LoadBalancingConfiguration config,
+                                       LoadBalancingStrategy strategy, Map<String, Object> properties,
+                                       SessionRouting sessions) {
+        RoutingEngine engine = create(registry, config, strategy, properties);
+        engine.bindSessionRouting(sessions);
         return engine;
     }
 }

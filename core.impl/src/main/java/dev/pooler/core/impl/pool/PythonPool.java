@@ -24,7 +24,9 @@ import dev.pooler.core.impl.histogram.HistogramSource;
 import dev.pooler.core.impl.worker.WorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -440,6 +442,56 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How long a worker has to answer {@code end_session} (after the request it runs, if any). */
+    static final Duration END_DEADLINE = Duration.ofSeconds(30);
+
+    /**
+     * Tells every worker of this pool that holds one of these sessions to drop it ({@code end_session}, in order
+     * after the request it runs, if any), and forgets that the session's data is in this pool. Decides under the
+     * lock, writes after it; returns at once with the number of frames written. A worker's answer that it dropped
+     * the state is counted ({@link SessionShipping#traffic()} {@code sessionsEnded}). Call it off the hot path
+     * ({@link SessionEndings}).
+     */
+    public int endSessions(Collection<String> sessionIds) {
+        Map<Worker, List<String>> holders = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            for (String id : sessionIds) {
+                sessionsHere.remove(id);
+            }
+            for (Worker m : members) {
+                for (String id : sessionIds) {
+                    if (m.sessions.contains(id)) {
+                        m.sessions.forget(id);
+                        if (m.live() && m.process != null) {
+                            holders.computeIfAbsent(m, k -> new ArrayList<>()).add(id);
+                        }
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        int frames = 0;
+        for (Map.Entry<Worker, List<String>> e : holders.entrySet()) {
+            WorkerProcess process = e.getKey().process;
+            for (String id : e.getValue()) {
+                JsonObject fields = new JsonObject();
+                fields.addProperty("session", id);
+                frames++;
+                process.call("end_session", fields, END_DEADLINE, rt.scheduler()).whenComplete((reply, error) -> {
+                    if (error == null && reply.has("dropped") && reply.get("dropped").getAsBoolean()) {
+                        rt.shipping().ended();
+                    } else if (error != null) {
+                        LOG.log(System.Logger.Level.DEBUG, "worker {0}: end_session {1} not answered: {2}",
+                                process.id(), id, error.getMessage());
+                    }
+                });
+            }
+        }
+        return frames;
     }
 
     // --- what workers say (on their reader threads) ---------------------------------------------------

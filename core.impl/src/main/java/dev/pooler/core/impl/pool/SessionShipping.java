@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
  * How sessions' state reaches workers, for every pool of a framework: whether the {@code manual} rule is on
  * (a pool receives a session's state only once the session's data is in it, see
  * {@link dev.pooler.api.session.SessionSync}) and how many bytes of state were written to workers, counted
- * by the pool right after the write to the worker's pipe succeeded. Thread-safe.
+ * by the pool right after the write to the worker's pipe succeeded, and how many sessions workers dropped when
+ * told they ended. Thread-safe.
  */
 public final class SessionShipping {
 
@@ -15,6 +16,7 @@ public final class SessionShipping {
     private final LongAdder bytesWithRequests = new LongAdder();
     private final LongAdder bytesPushed = new LongAdder();
     private final LongAdder pushes = new LongAdder();
+    private final LongAdder sessionsEnded = new LongAdder();
 
     public boolean explicitSyncOnly() {
         return explicitSyncOnly;
@@ -33,8 +35,13 @@ public final class SessionShipping {
         pushes.increment();
     }
 
+    /** A worker answered {@code end_session} saying it dropped the session's state. */
+    void ended() {
+        sessionsEnded.increment();
+    }
+
     public SessionTraffic traffic() {
-        return new SessionTraffic(bytesWithRequests.sum(), bytesPushed.sum(), pushes.sum());
+        return new SessionTraffic(bytesWithRequests.sum(), bytesPushed.sum(), pushes.sum(), sessionsEnded.sum());
     }
 
     /** Bytes of {@code text} in UTF-8 (what goes on the pipe), without encoding it. */

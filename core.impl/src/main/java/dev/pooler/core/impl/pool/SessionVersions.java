@@ -32,6 +32,11 @@ final class SessionVersions {
         return v == null ? 0 : v;
     }
 
+    /** Whether the worker holds some version of the session (not counted as a use). */
+    boolean contains(String sessionId) {
+        return versions.containsKey(sessionId);
+    }
+
     void put(String sessionId, long version) {
         versions.put(sessionId, version);
     }

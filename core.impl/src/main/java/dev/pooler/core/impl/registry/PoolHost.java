@@ -8,6 +8,7 @@ import dev.pooler.core.impl.events.EventSink;
 import dev.pooler.core.impl.pool.PoolLookup;
 import dev.pooler.core.impl.pool.PoolRuntime;
 import dev.pooler.core.impl.pool.PythonPool;
+import dev.pooler.core.impl.pool.SessionEndings;
 import dev.pooler.core.impl.session.SessionStoreImpl;
 import dev.pooler.core.impl.worker.PythonRuntime;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ public class PoolHost implements PoolLookup {
     private final ScheduledExecutorService scheduler;
     private final EventAdminSink events = new EventAdminSink();
     private final PoolRuntime runtime;
+    private final SessionEndings endings;
     private final boolean defaultPoolAllowed;
     private final Map<String, Hosted> pools = new ConcurrentHashMap<>();
 
@@ -67,6 +69,7 @@ public class PoolHost implements PoolLookup {
             return t;
         });
         this.runtime = PoolRuntime.create(runtimeDir, scheduler, events).withSessions(sessions);
+        this.endings = SessionEndings.start(runtime, this);
         this.defaultPoolAllowed = !"false".equalsIgnoreCase(String.valueOf(context.getProperty("pooler.default.pool")).trim());
     }
 
@@ -172,6 +175,7 @@ public class PoolHost implements PoolLookup {
 
     @Deactivate
     void deactivate() {
+        endings.close();
         List<Hosted> all = new ArrayList<>(pools.values());
         pools.clear();
         all.forEach(PoolHost::unregister);

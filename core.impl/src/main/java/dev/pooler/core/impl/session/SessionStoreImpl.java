@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,6 +26,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * The {@link SessionStore}: versioned session state in memory, least recently used first out, with a
  * time to live. Remembers (a bounded number of) the sessions it let go, so that a request of one says
  * so instead of failing later with a puzzling "unknown program". Thread-safe; every method is short.
+ * <p>
+ * Every session it lets go (expired, evicted past the bound, deleted) is told to its end listeners
+ * ({@link #addEndListener}), so that the workers holding it can be told too. Expiry happens when the store
+ * is used and when {@link #expire()} is called (core sweeps periodically).
  */
 @Component(service = {SessionStore.class, SessionStoreImpl.class}, configurationPid = SessionStoreImpl.PID)
 @Designate(ocd = SessionStoreConfiguration.class)
@@ -45,6 +51,8 @@ public final class SessionStoreImpl implements SessionStore {
             return size() > 4 * Math.max(1, maxSessions);
         }
     });
+    /** Told the id of every session let go, under this store's lock: they must only take note (never block). */
+    private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
     private volatile long ttlMillis;
     private volatile int maxSessions;
 
@@ -135,7 +143,38 @@ public final class SessionStoreImpl implements SessionStore {
 
     @Override
     public synchronized boolean delete(String sessionId) {
-        return sessions.remove(sessionId) != null;
+        if (sessions.remove(sessionId) == null) {
+            return false;
+        }
+        ended(sessionId);
+        return true;
+    }
+
+    /** Lets go of the sessions unused past the time to live now (and of any past the bound). */
+    public synchronized void expire() {
+        trim(clock.getAsLong());
+    }
+
+    /**
+     * {@code listener} is told the id of every session this store lets go from now on (expired, evicted,
+     * deleted). It is called under the store's lock, possibly under a pool's lock: it must only take note.
+     */
+    public void addEndListener(Consumer<String> listener) {
+        endListeners.add(listener);
+    }
+
+    public void removeEndListener(Consumer<String> listener) {
+        endListeners.remove(listener);
+    }
+
+    private void ended(String sessionId) {
+        for (Consumer<String> l : endListeners) {
+            try {
+                l.accept(sessionId);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a session end listener failed for " + sessionId, e);
+            }
+        }
     }
 
     @Override
@@ -165,6 +204,7 @@ public final class SessionStoreImpl implements SessionStore {
             }
             it.remove();
             letGo.add(s.sessionId());
+            ended(s.sessionId());
         }
     }
 }

@@ -19,8 +19,12 @@ import dev.pooler.core.impl.events.EventSink;
 import dev.pooler.core.impl.session.SessionStoreImpl;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -233,6 +237,91 @@ class SessionStateTest {
             ok(other, create("s6"));
         } finally {
             runtime.shipping().explicitSyncOnly(false);
+        }
+    }
+
+    // --- sessions the store lets go are ended on the workers ------------------------------------------
+
+    private final PoolLookup lookup = new PoolLookup() {
+        @Override
+        public Optional<PythonPool> pool(String poolId) {
+            return pools.stream().filter(p -> p.id().equals(poolId)).findFirst();
+        }
+
+        @Override
+        public Collection<PythonPool> pools() {
+            return List.copyOf(pools);
+        }
+    };
+
+    /** What each worker of the pool says it holds of sessions ({@code testing} adapter), by pid. */
+    private static Map<Long, JsonObject> heldByEachWorker(PythonPool p) throws Exception {
+        Set<Long> pids = new HashSet<>(p.pids());
+        Map<Long, JsonObject> held = new HashMap<>();
+        for (int round = 0; round < 50 && !held.keySet().containsAll(pids); round++) {
+            List<CompletableFuture<Response>> asked = new ArrayList<>();
+            for (int i = 0; i < pids.size(); i++) {
+                asked.add(p.execute(Request.builder("sessions").build()).toCompletableFuture());
+            }
+            for (CompletableFuture<Response> a : asked) {
+                JsonObject r = a.get(30, TimeUnit.SECONDS).result().getAsJsonObject();
+                held.put(r.get("pid").getAsLong(), r);
+            }
+        }
+        assertEquals(pids, held.keySet(), "every worker answered");
+        return held;
+    }
+
+    private long ended() {
+        return runtime.shipping().traffic().sessionsEnded();
+    }
+
+    @Test
+    void aDeletedSessionIsEndedOnEveryWorkerHoldingIt() throws Exception {
+        PythonPool p = start(2);
+        try (SessionEndings endings = SessionEndings.start(runtime, lookup)) {
+            ok(p, create("e1"));
+            ok(p, create("e2"));
+            assertEquals(SessionAvailability.Status.AVAILABLE, p.push("e1").get(30, TimeUnit.SECONDS).status());
+            for (JsonObject w : heldByEachWorker(p).values()) {
+                assertTrue(w.getAsJsonObject("cached").has("e1"), "pushed to every worker: " + w);
+            }
+            long before = ended();
+            assertTrue(store.delete("e1"));
+            Await.until("both workers dropped e1", () -> ended() - before == 2);
+            int holdingE2 = 0;
+            for (JsonObject w : heldByEachWorker(p).values()) {
+                assertTrue(!w.getAsJsonObject("cached").has("e1"), "e1 is gone from the worker: " + w);
+                holdingE2 += w.getAsJsonObject("cached").has("e2") ? 1 : 0;
+            }
+            assertEquals(1, holdingE2, "e2 stays where it was made");
+            assertEquals(2, ended() - before, "nothing else was ended");
+            assertEquals(0, p.availability("e1").workersHolding());
+            assertTrue(!p.availability("e1").inPool());
+            // the session starts afresh on the next request
+            ok(p, create("e1"));
+            assertEquals(1, store.get("e1").orElseThrow().version());
+        }
+    }
+
+    @Test
+    void evictedAndExpiredSessionsAreEndedOnTheirWorker() throws Exception {
+        PythonPool p = start(1);
+        try (SessionEndings endings = SessionEndings.start(runtime, lookup)) {
+            long before = ended();
+            for (String s : List.of("a", "b", "c", "d")) {
+                ok(p, create(s));
+                clock.addAndGet(1000);
+            }
+            Await.until("a, evicted past the bound of 3, is ended", () -> ended() - before == 1);
+            JsonObject cached = heldByEachWorker(p).values().iterator().next().getAsJsonObject("cached");
+            assertEquals(Set.of("b", "c", "d"), cached.keySet());
+
+            clock.addAndGet(TimeUnit.HOURS.toMillis(2));
+            endings.sweep(); // what the periodic sweep does: nobody else uses the store now
+            Await.until("b, c and d, expired, are ended", () -> ended() - before == 4);
+            assertEquals(0, heldByEachWorker(p).values().iterator().next().getAsJsonObject("cached").size());
+            assertEquals(0, store.size());
         }
     }
 }
