@@ -230,8 +230,12 @@ class StreamsTest {
     void aWorkerStuckInABusyLoopIsRecycledAfterTheGrace() throws Exception {
         PythonPool p = start("stuck", 1);
         long pid = p.pids().get(0);
+        long before = cpuTicks(pid);
         CompletableFuture<Response> f = p.execute(req("spin", "{}")).toCompletableFuture();
         Await.until("it runs", () -> p.stats().busy() == 1);
+        // Sent is not yet running: a cancel that reaches the worker before it takes the request up is answered
+        // at once (never run), and nothing would be stuck. Its CPU time says the loop spins.
+        Await.until("the worker spins", () -> cpuTicks(pid) - before >= 20);
         assertTrue(p.cancel(idOfRunning(p)));
         assertEquals(ErrorKind.CANCELLED, PoolerException.of(f.handle((x, t) -> t).get(10, TimeUnit.SECONDS)).kind());
         Await.until("the stuck worker is replaced", () -> !p.pids().isEmpty() && p.pids().get(0) != pid
@@ -241,6 +245,17 @@ class StreamsTest {
         assertEquals(0, p.stats().crashes()); // recycled on purpose, not a crash
         assertEquals(1, p.stats().cancelled());
         assertEquals(0, p.duplicateAnswers());
+    }
+
+    /** utime + stime of a process, in clock ticks (/proc/<pid>/stat fields 14 and 15). */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot read the CPU time of " + pid, e);
+        }
     }
 
     private static long idOfRunning(PythonPool p) {
