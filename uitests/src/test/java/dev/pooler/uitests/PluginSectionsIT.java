@@ -3,25 +3,18 @@ package dev.pooler.uitests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -33,8 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class PluginSectionsIT {
 
     static Path out;
-    static Path home;
     static PoolerProcess pooler;
+    static ConsoleBrowser browser;
     static ChromeDriver driver;
     static WebDriverWait wait;
 
@@ -44,35 +37,19 @@ class PluginSectionsIT {
             assertTrue(System.getenv("CI") == null, PoolsPageIT.NO_BROWSER + "; CI must have it");
             return;
         }
-        Path jar = Path.of(System.getProperty("pooler.jar", "../launcher/target/pooler.jar")).toAbsolutePath().normalize();
         out = Path.of(System.getProperty("uitests.output", "target")).toAbsolutePath();
         Files.createDirectories(out);
-        home = Files.createTempDirectory(out, "pooler-home-sections-");
-        pooler = PoolerProcess.start(jar, home, out.resolve("launcher-sections.log"));
-        pooler.await("/pooler/api/pools", o -> o.getAsJsonArray("pools").size() == 3 && o.getAsJsonArray("pools").asList().stream()
-                .allMatch(p -> p.getAsJsonObject().get("state").getAsString().equals("RUNNING")), Duration.ofSeconds(120));
-        System.setProperty("webdriver.chrome.driver", PoolsPageIT.CHROMEDRIVER.toString());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(PoolsPageIT.CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1400,2400", "--user-data-dir=" + Files.createTempDirectory(out, "chromium-profile-"));
-        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(PoolsPageIT.CHROMEDRIVER.toFile())
-                .withLogFile(out.resolve("chromedriver-sections.log").toFile()).build(), options);
-        driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", pooler.authorization())));
-        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-        wait.ignoring(StaleElementReferenceException.class);
-        driver.get(pooler.base() + "/system/console/pooler");
+        pooler = PoolerProcess.startWithDefaultPools(out, "sections");
+        browser = ConsoleBrowser.open(pooler, out, "sections");
+        driver = browser.driver;
+        wait = browser.wait;
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (driver != null) {
-                File shot = driver.getScreenshotAs(OutputType.FILE);
-                Files.copy(shot.toPath(), out.resolve("pools-page-sections.png"), StandardCopyOption.REPLACE_EXISTING);
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
             if (pooler != null) {
@@ -81,15 +58,8 @@ class PluginSectionsIT {
         }
     }
 
-    /** The rows of a section's table (its {@code index}-th), as text cells. */
-    @SuppressWarnings("unchecked")
     static List<List<String>> rows(String section, int index) {
-        return (List<List<String>>) driver.executeScript("var s = document.querySelector('[data-section=\"' + arguments[0] + '\"]');"
-                + "if (!s) return [];"
-                + "var t = s.querySelectorAll('.pooler-section-tables table')[arguments[1]];"
-                + "if (!t) return [];"
-                + "return Array.from(t.querySelectorAll('tbody tr')).filter(tr => !tr.querySelector('.pooler-empty'))"
-                + ".map(tr => Array.from(tr.querySelectorAll('td')).map(td => td.textContent));", section, index);
+        return browser.rows(section, index);
     }
 
     @Test
@@ -119,8 +89,8 @@ class PluginSectionsIT {
         Assumptions.assumeTrue(Files.isExecutable(PoolsPageIT.CHROMIUM), PoolsPageIT.NO_BROWSER);
         Path example = Path.of(System.getProperty("pooler.sentiment", "pooler.sentiment is not set"));
         assertTrue(Files.isRegularFile(example), "the example adapter bundle was built: " + example);
-        Files.copy(example, home.resolve("deploy").resolve(example.getFileName()));
-        Files.writeString(home.resolve("conf").resolve("dev.pooler.pool-moods.cfg"), "pool.id=moods\nsize=1\nadapter=sentiment\n");
+        Files.copy(example, pooler.home.resolve("deploy").resolve(example.getFileName()));
+        Files.writeString(pooler.home.resolve("conf").resolve("dev.pooler.pool-moods.cfg"), "pool.id=moods\nsize=1\nadapter=sentiment\n");
         wait.until(d -> rows("adapters", 1).stream().anyMatch(r -> r.get(0).equals("moods")
                 && r.get(2).equals("sentiment 1.0.0") && r.get(3).equals("serving")));
         List<String> adapter = rows("adapters", 0).stream().filter(r -> r.get(0).equals("sentiment")).findFirst().orElseThrow();

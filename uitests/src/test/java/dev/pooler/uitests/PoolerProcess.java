@@ -50,6 +50,19 @@ final class PoolerProcess implements AutoCloseable {
         return new PoolerProcess(jar, home, log);
     }
 
+    /**
+     * Starts the built launcher ({@code pooler.jar}) in a fresh home under {@code out} with its default pools and
+     * waits until the three run; its log is {@code launcher-<tag>.log}.
+     */
+    static PoolerProcess startWithDefaultPools(Path out, String tag) throws Exception {
+        Path jar = Path.of(System.getProperty("pooler.jar", "../launcher/target/pooler.jar")).toAbsolutePath().normalize();
+        Path home = Files.createTempDirectory(out, "pooler-home-" + tag + "-");
+        PoolerProcess pooler = start(jar, home, out.resolve("launcher-" + tag + ".log"));
+        pooler.await("/pooler/api/pools", o -> o.getAsJsonArray("pools").size() == 3 && o.getAsJsonArray("pools").asList()
+                .stream().allMatch(p -> p.getAsJsonObject().get("state").getAsString().equals("RUNNING")), Duration.ofSeconds(120));
+        return pooler;
+    }
+
     String base() {
         return "http://127.0.0.1:" + port;
     }

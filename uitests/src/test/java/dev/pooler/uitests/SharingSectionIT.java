@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -21,12 +18,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -38,6 +31,7 @@ class SharingSectionIT {
 
     static Path out;
     static PoolerProcess pooler;
+    static ConsoleBrowser browser;
     static ChromeDriver driver;
     static WebDriverWait wait;
 
@@ -47,35 +41,19 @@ class SharingSectionIT {
             assertTrue(System.getenv("CI") == null, PoolsPageIT.NO_BROWSER + "; CI must have it");
             return;
         }
-        Path jar = Path.of(System.getProperty("pooler.jar", "../launcher/target/pooler.jar")).toAbsolutePath().normalize();
         out = Path.of(System.getProperty("uitests.output", "target")).toAbsolutePath();
         Files.createDirectories(out);
-        Path home = Files.createTempDirectory(out, "pooler-home-sharing-");
-        pooler = PoolerProcess.start(jar, home, out.resolve("launcher-sharing.log"));
-        pooler.await("/pooler/api/pools", o -> o.getAsJsonArray("pools").size() == 3 && o.getAsJsonArray("pools").asList().stream()
-                .allMatch(p -> p.getAsJsonObject().get("state").getAsString().equals("RUNNING")), Duration.ofSeconds(120));
-        System.setProperty("webdriver.chrome.driver", PoolsPageIT.CHROMEDRIVER.toString());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(PoolsPageIT.CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1400,2400", "--user-data-dir=" + Files.createTempDirectory(out, "chromium-profile-"));
-        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(PoolsPageIT.CHROMEDRIVER.toFile())
-                .withLogFile(out.resolve("chromedriver-sharing.log").toFile()).build(), options);
-        driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", pooler.authorization())));
-        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-        wait.ignoring(StaleElementReferenceException.class);
-        driver.get(pooler.base() + "/system/console/pooler");
+        pooler = PoolerProcess.startWithDefaultPools(out, "sharing");
+        browser = ConsoleBrowser.open(pooler, out, "sharing");
+        driver = browser.driver;
+        wait = browser.wait;
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (driver != null) {
-                File shot = driver.getScreenshotAs(OutputType.FILE);
-                Files.copy(shot.toPath(), out.resolve("pools-page-sharing.png"), StandardCopyOption.REPLACE_EXISTING);
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
             if (pooler != null) {
@@ -85,13 +63,8 @@ class SharingSectionIT {
     }
 
     /** The rows of the "Lent workers" table of the sharing section, as text cells. */
-    @SuppressWarnings("unchecked")
     static List<List<String>> loanRows() {
-        return (List<List<String>>) driver.executeScript("var s = document.querySelector('[data-section=\"sharing\"]');"
-                + "if (!s) return [];"
-                + "var t = s.querySelector('.pooler-section-tables table');"
-                + "return Array.from(t.querySelectorAll('tbody tr')).filter(tr => !tr.querySelector('.pooler-empty'))"
-                + ".map(tr => Array.from(tr.querySelectorAll('td')).map(td => td.textContent));");
+        return browser.rows("sharing", 0);
     }
 
     @Test
