@@ -22,9 +22,11 @@ import org.osgi.service.component.annotations.Component;
  * (0.20), resources (0.15), worker health (0.15) and zone (0.05). Here load and performance are
  * not guessed but learned and combined into one number, the expected completion time
  * <pre>  E = wait + s,  wait = (residual + (ahead - 1) x s) / workers  when requests are ahead</pre>
- * where {@code s} is the service time learned online per (pool, command) from
- * {@link #recordOutcome} ({@link ServiceTimeEstimate}: EWMA mean and variance, evidence fading with
- * age), {@code ahead = max(0, outstanding - workers + 1)} and the residual of a busy worker is
+ * where {@code s} is the service time learned online per (pool, command, size class of the
+ * arguments) from {@link #recordOutcome} ({@link ServiceTimeEstimate}: EWMA mean and variance,
+ * evidence fading with age; size classes double from 256 characters, {@link ServiceTimeModel#sizeClass},
+ * read from {@link RequestProfile#argsSize}, so a command whose cost grows with its text is learned
+ * per size and a pool fast at one command and slow at another is used for the one it is fast at), {@code ahead = max(0, outstanding - workers + 1)} and the residual of a busy worker is
  * {@code s x (1 + cv^2) / 2} (so exponential service gives the plain {@code ahead / workers x s}).
  * The remaining factors multiply {@code E} by a bounded penalty,
  * {@code 1 + 0.25 (1-spec) + 0.15 (1-resources) + 0.15 (1-health) + 0.05 (1-zone)} (at most 1.6),
@@ -32,7 +34,8 @@ import org.osgi.service.component.annotations.Component;
  * break ties and tilt close calls, but never outweigh a large difference in speed.
  *
  * <p>Exploration: an estimate without recent news drifts back to the prior (the command's mean
- * service time across pools, as the router reports it in {@link RequestProfile#expectedDurationMs}),
+ * service time across pools, as the router reports it in {@link RequestProfile#expectedDurationMs},
+ * scaled to the request's size class by what this strategy has seen of the command's sizes),
  * so a pool avoided for being slow looks ordinary again after a while, gets a request, and is
  * measured anew; unseen pools start at the prior. On top, a small share of requests
  * ({@link Tuning#exploration}) goes to a random other candidate that has a free worker, so a pool
