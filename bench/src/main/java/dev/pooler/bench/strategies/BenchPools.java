@@ -36,7 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
 final class BenchPools implements AutoCloseable {
 
     static final String[] IDS = {"a", "b", "c"};
-    static final String ADAPTER = "bench";
+    /** The bench adapter, and the mixed one for the mixed scenario (each pool with its own costs). */
+    static final String ADAPTER = "bench,mixed";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<PythonPool> pools = new ArrayList<>();
@@ -60,7 +61,8 @@ final class BenchPools implements AutoCloseable {
                 current[i] = 1.0;
                 writeFactor(i, 1.0);
                 Map<String, String> env = Map.of("POOLER_BENCH_FACTOR", "1",
-                        "POOLER_BENCH_FACTOR_FILE", factorFiles[i].toString());
+                        "POOLER_BENCH_FACTOR_FILE", factorFiles[i].toString(),
+                        "POOLER_MIXED_COSTS", MixedWorkload.costsJson(i));
                 PoolConfig config = PoolConfig.builder()
                         .poolId(IDS[i])
                         .size(workers)

@@ -24,14 +24,16 @@ final class Calibration {
     private static final double PHASE_MS = 600;
 
     private final Map<String, Point> points = new LinkedHashMap<>();
+    private final double baseMs;
 
-    private Calibration() {
+    private Calibration(double baseMs) {
+        this.baseMs = baseMs;
     }
 
     /** Measures every pool at every factor vector given (one phase per vector; pools measured concurrently). */
     static Calibration run(BenchPools pools, Request request, double baseMs, int workers, List<double[]> phases,
                            PrintStream out) throws InterruptedException {
-        Calibration c = new Calibration();
+        Calibration c = new Calibration(baseMs);
         // an unrecorded pass first: the JIT, the workers' first requests
         runPhase(pools, request, baseMs, workers, phases.get(0), 10, null);
         Map<String, Samples> samples = new LinkedHashMap<>();
@@ -139,6 +141,11 @@ final class Calibration {
             throw new IllegalStateException("no pool was calibrated at factor " + factor);
         }
         return sum / n;
+    }
+
+    /** What a request costs beyond its sleep (pipes, JSON, the worker's loop): the mean at factor 1 minus its sleep. */
+    double overheadMs() {
+        return Math.max(0, trueMeanMs(1) - baseMs);
     }
 
     double p50Ms(int pool, double factor) {

@@ -68,12 +68,13 @@ final class OpenLoopRun {
     }
 
     static Result run(Scenario sc, String contender, LoadBalancingStrategy strategy, BenchPools pools,
-                      ServiceTimes truth, Calibration cal, long[] arrivals, long warmupNanos, Request request)
+                      ServiceTimes truth, Calibration cal, long[] arrivals, long warmupNanos, Request[] requests)
             throws InterruptedException {
         for (int i = 0; i < pools.size(); i++) {
-            pools.setFactor(i, sc.factors()[i]);
-            truth.set(BenchPools.IDS[i], cal.trueMeanMs(sc.factors()[i]));
+            pools.setFactor(i, sc.mixed() ? 1 : sc.factors()[i]);
+            truth.set(BenchPools.IDS[i], cal.trueMeanMs(sc.mixed() ? 1 : sc.factors()[i]));
         }
+        truth.mixed(sc.mixed() ? cal.overheadMs() : Double.NaN);
         RoutingEngine router = Routers.create(pools.registry(), contender, strategy);
         int n = arrivals.length;
         long[] latency = new long[n];
@@ -97,7 +98,7 @@ final class OpenLoopRun {
             if (arrivals[i] >= warmupNanos) {
                 lag.add(System.nanoTime() - due);
             }
-            CompletionStage<Response> answer = router.route(request);
+            CompletionStage<Response> answer = router.route(requests[i]);
             if (i % DECISION_SAMPLE_EVERY == 0 && arrivals[i] >= warmupNanos) {
                 List<RoutingDecision> last = router.recentDecisions(1);
                 if (!last.isEmpty()) {

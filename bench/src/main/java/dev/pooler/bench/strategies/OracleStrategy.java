@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reference no learned strategy can beat by knowledge: it is told each pool's true current mean
- * service time {@code s} (including the slow window, the moment it starts and ends) and sends the
- * request where it is expected to complete first,
+ * service time {@code s} (including the slow window, the moment it starts and ends; in the mixed
+ * scenario, what this very request costs on each pool) and sends the request where it is expected to
+ * complete first,
  * <pre>  E = (ahead / workers + 1) x s,  ahead = max(0, outstanding - workers + 1)</pre>
  * with {@code outstanding} the requests the router has in flight there (or busy + queued, if more).
  * Ties go to the less loaded pool, then in rotating order. It learns nothing and never explores.
@@ -37,7 +38,7 @@ final class OracleStrategy implements LoadBalancingStrategy {
         double bestLoad = Double.MAX_VALUE;
         for (int k = 0; k < n; k++) {
             PoolSnapshot s = candidates.get((start + k) % n);
-            double e = expectedCompletionMs(s, truth.meanMs(s.poolId()));
+            double e = expectedCompletionMs(s, truth.costMs(s.poolId(), profile));
             double load = s.loadPerWorker();
             if (best == null || e < bestE || (e == bestE && load < bestLoad)) {
                 best = s;

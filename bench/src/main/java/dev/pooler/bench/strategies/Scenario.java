@@ -21,6 +21,12 @@ record Scenario(String name, double[] factors, int slowPool, double slowFactor, 
 
     static final String UNEQUAL = "unequal";
     static final String SLOW_WINDOW = "slow_window";
+    /** Several request types whose cost differs per pool ({@link MixedWorkload}). */
+    static final String MIXED = "mixed";
+
+    boolean mixed() {
+        return MIXED.equals(name);
+    }
 
     /** The requests answered within this multiple of the fastest pool's median service time count as on time. */
     static final double DEADLINE_MULTIPLE = 6.0;
@@ -35,6 +41,12 @@ record Scenario(String name, double[] factors, int slowPool, double slowFactor, 
     }
 
     String describe(String[] poolIds, int workers, double baseMs) {
+        if (mixed()) {
+            return String.format(Locale.ROOT, "%s: 3 pools x %d workers of the mixed adapter; %s; %.0f requests/s = %.0f%%"
+                            + " of %.0f/s (the best static placement); deadline %.1f ms",
+                    name, workers, MixedWorkload.describe(poolIds), ratePerMs * 1000, 100 * ratePerMs / capacityPerMs,
+                    capacityPerMs * 1000, deadlineMs);
+        }
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: pools ", name));
         for (int i = 0; i < factors.length; i++) {

@@ -1,5 +1,6 @@
 package dev.pooler.bench.strategies;
 
+import dev.pooler.api.routing.RequestProfile;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,6 +12,31 @@ import java.util.Map;
 final class ServiceTimes {
 
     private volatile Map<String, Double> meanMs = Map.of();
+    /** In the mixed scenario: requests cost what the table says, plus this per-request overhead; NaN otherwise. */
+    private volatile double mixedOverheadMs = Double.NaN;
+
+    /** From now on every request costs its mixed-workload cost plus {@code overheadMs} (NaN: back to the pools' means). */
+    void mixed(double overheadMs) {
+        mixedOverheadMs = overheadMs;
+    }
+
+    /** What this request really costs on the pool now (ms), or NaN when the bench never said. */
+    double costMs(String poolId, RequestProfile profile) {
+        double overhead = mixedOverheadMs;
+        if (Double.isNaN(overhead)) {
+            return meanMs(poolId);
+        }
+        int pool = -1;
+        for (int i = 0; i < BenchPools.IDS.length; i++) {
+            if (BenchPools.IDS[i].equals(poolId)) {
+                pool = i;
+            }
+        }
+        if (pool < 0 || profile == null) {
+            return Double.NaN;
+        }
+        return MixedWorkload.costMs(pool, profile.command(), profile.argsSize() - MixedWorkload.ENVELOPE) + overhead;
+    }
 
     void set(String poolId, double ms) {
         Map<String, Double> next = new HashMap<>(meanMs);

@@ -23,7 +23,7 @@ record StrategyOptions(int rounds, long durationMs, long warmupMs, int workers, 
                        List<String> strategies, Set<String> scenarios, long seed, int costRounds, int costRequests,
                        Set<String> only, String python, Path runtime, boolean verbose) {
 
-    static final List<String> SCENARIOS = List.of(Scenario.UNEQUAL, Scenario.SLOW_WINDOW);
+    static final List<String> SCENARIOS = List.of(Scenario.UNEQUAL, Scenario.SLOW_WINDOW, Scenario.MIXED);
     static final Set<String> PARTS = Set.of("scenarios", "cost");
 
     /** name -> {default, meaning}; the order is the one --help prints. */
@@ -38,7 +38,7 @@ record StrategyOptions(int rounds, long durationMs, long warmupMs, int workers, 
         KNOWN.put("speeds", new String[] {"1,2,4", "speed factors of pools a,b,c in the unequal scenario"});
         KNOWN.put("slowdown", new String[] {"10", "factor pool b turns slower by in the slow-window scenario (a,b,c at 1 otherwise)"});
         KNOWN.put("window", new String[] {"0.3-0.7", "the slow window, as fractions of the measured duration"});
-        KNOWN.put("utilisation", new String[] {"0.72", "offered load over the smallest total capacity the scenario has"});
+        KNOWN.put("utilisation", new String[] {"0.72", "offered load over the smallest total capacity the scenario has (mixed: of its best static placement)"});
         KNOWN.put("strategies", new String[] {String.join(",", Contenders.ALL), "contenders (oracle = the bench's own)"});
         KNOWN.put("scenarios", new String[] {String.join(",", SCENARIOS), "which scenarios to run"});
         KNOWN.put("seed", new String[] {"20250716", "seed of the arrivals (round r, scenario s: seed + 7919 r + s; p2c: seed + r)"});

@@ -22,9 +22,11 @@ import org.osgi.service.component.annotations.Component;
  * (0.20), resources (0.15), worker health (0.15) and zone (0.05). Here load and performance are
  * not guessed but learned and combined into one number, the expected completion time
  * <pre>  E = wait + s,  wait = (residual + (ahead - 1) x s) / workers  when requests are ahead</pre>
- * where {@code s} is the service time learned online per (pool, command) from
- * {@link #recordOutcome} ({@link ServiceTimeEstimate}: EWMA mean and variance, evidence fading with
- * age), {@code ahead = max(0, outstanding - workers + 1)} and the residual of a busy worker is
+ * where {@code s} is the service time learned online per (pool, command, size class of the
+ * arguments) from {@link #recordOutcome} ({@link ServiceTimeEstimate}: EWMA mean and variance,
+ * evidence fading with age; size classes double from 256 characters, {@link ServiceTimeModel#sizeClass},
+ * read from {@link RequestProfile#argsSize}, so a command whose cost grows with its text is learned
+ * per size and a pool fast at one command and slow at another is used for the one it is fast at), {@code ahead = max(0, outstanding - workers + 1)} and the residual of a busy worker is
  * {@code s x (1 + cv^2) / 2} (so exponential service gives the plain {@code ahead / workers x s}).
  * The remaining factors multiply {@code E} by a bounded penalty,
  * {@code 1 + 0.25 (1-spec) + 0.15 (1-resources) + 0.15 (1-health) + 0.05 (1-zone)} (at most 1.6),
@@ -32,7 +34,8 @@ import org.osgi.service.component.annotations.Component;
  * break ties and tilt close calls, but never outweigh a large difference in speed.
  *
  * <p>Exploration: an estimate without recent news drifts back to the prior (the command's mean
- * service time across pools, as the router reports it in {@link RequestProfile#expectedDurationMs}),
+ * service time across pools, as the router reports it in {@link RequestProfile#expectedDurationMs},
+ * scaled to the request's size class by what this strategy has seen of the command's sizes),
  * so a pool avoided for being slow looks ordinary again after a while, gets a request, and is
  * measured anew; unseen pools start at the prior. On top, a small share of requests
  * ({@link Tuning#exploration}) goes to a random other candidate that has a free worker, so a pool
@@ -86,25 +89,26 @@ public final class MlOptimizedStrategy implements LoadBalancingStrategy {
     @Override
     public PoolSnapshot select(List<PoolSnapshot> candidates, RequestProfile profile) {
         int n = candidates.size();
+        String kind = kind(profile);
+        int size = sizeClass(profile);
         if (n == 1) {
             return candidates.get(0);
         }
         long now = clock.getAsLong();
-        String kind = kind(profile);
-        ServiceTimeEstimate[] est = new ServiceTimeEstimate[n];
+        ServiceTimeModel.Cell[] cells = new ServiceTimeModel.Cell[n];
         long maxRss = 0;
         double learned = 0;
         double evidence = 0;
         for (int i = 0; i < n; i++) {
             PoolSnapshot s = candidates.get(i);
-            est[i] = model.get(s.poolId(), kind);
-            double c = est[i].confidence(now, staleNanos);
-            learned += c * est[i].meanMs();
+            cells[i] = model.cell(s.poolId(), kind, size);
+            ServiceTimeEstimate e = cells[i] == null ? ServiceTimeEstimate.NONE : cells[i].estimate;
+            double c = e.confidence(now, staleNanos);
+            learned += c * e.meanMs();
             evidence += c;
             maxRss = Math.max(maxRss, s.avgRssKb());
         }
-        double prior = profile.expectedDurationMs() > 0 ? profile.expectedDurationMs()
-                : evidence > 0 ? learned / evidence : UNKNOWN_SERVICE_MS;
+        double prior = prior(profile, kind, size, learned, evidence);
 
         int start = Math.floorMod(rotation.getAndIncrement(), n);
         int best = -1;
@@ -113,7 +117,7 @@ public final class MlOptimizedStrategy implements LoadBalancingStrategy {
         for (int k = 0; k < n; k++) {
             int i = (start + k) % n;
             PoolSnapshot s = candidates.get(i);
-            double score = score(s, profile, est[i], now, prior, maxRss);
+            double score = score(s, profile, cells[i], now, prior, maxRss);
             double load = s.loadPerWorker();
             if (best < 0 || score < bestScore || (score == bestScore && load < bestLoad)) {
                 best = i;
@@ -121,6 +125,7 @@ public final class MlOptimizedStrategy implements LoadBalancingStrategy {
                 bestLoad = load;
             }
         }
+        int pick = best;
         if (tuning.exploration() > 0) {
             RandomGenerator r = random.get();
             if (r.nextDouble() < tuning.exploration()) {
@@ -130,15 +135,37 @@ public final class MlOptimizedStrategy implements LoadBalancingStrategy {
                 }
                 PoolSnapshot o = candidates.get(other);
                 if (o.workers() > 0 && Math.max(o.inFlight(), o.busy() + o.queued()) < o.workers()) {
-                    return o; // only onto a free worker: exploring never queues a request
+                    pick = other; // only onto a free worker: exploring never queues a request
                 }
             }
         }
-        return candidates.get(best);
+        return candidates.get(pick);
+    }
+
+    /**
+     * The service time assumed where a pool has not been seen: the router's mean for the command
+     * ({@link RequestProfile#expectedDurationMs}) scaled to this size class by what the answers seen
+     * here say (the class's mean across pools over the command's), else the class's mean here, else
+     * what the candidates have learned, else {@link #UNKNOWN_SERVICE_MS}. With one size class only,
+     * exactly the router's mean.
+     */
+    private double prior(RequestProfile profile, String kind, int size, double learned, double evidence) {
+        double cls = model.priorMs(kind, size);
+        double expected = profile == null ? 0 : profile.expectedDurationMs();
+        if (expected > 0) {
+            double all = model.priorMs(kind, ServiceTimeModel.ALL_SIZES);
+            return cls > 0 && all > 0 ? expected * (cls / all) : expected;
+        }
+        if (cls > 0) {
+            return cls;
+        }
+        return evidence > 0 ? learned / evidence : UNKNOWN_SERVICE_MS;
     }
 
     /** Lower is better: expected completion time (ms) times the bounded penalty of the static factors. */
-    double score(PoolSnapshot s, RequestProfile profile, ServiceTimeEstimate e, long now, double prior, long maxRss) {
+    double score(PoolSnapshot s, RequestProfile profile, ServiceTimeModel.Cell cell, long now, double prior,
+                 long maxRss) {
+        ServiceTimeEstimate e = cell == null ? ServiceTimeEstimate.NONE : cell.estimate;
         double service = e.plannedMs(now, staleNanos, prior, tuning.priorWeight());
         double cv2 = e.cv2(now, staleNanos, tuning.priorWeight());
         double completion = expectedCompletionMs(s, service, cv2);
@@ -199,28 +226,38 @@ public final class MlOptimizedStrategy implements LoadBalancingStrategy {
     @Override
     public void recordOutcome(RoutingOutcome outcome) {
         ErrorKind error = outcome.error();
+        String kind = kind(outcome.profile());
+        int size = sizeClass(outcome.profile());
         if (error == ErrorKind.POOL_OVERLOADED || error == ErrorKind.SHUTTING_DOWN) {
             return; // refused, not served: says nothing about service time (the load term sees the queue)
         }
         double ms = outcome.serviceNanos() / 1e6;
-        String kind = kind(outcome.profile());
         long now = clock.getAsLong();
         if (error == ErrorKind.TIMEOUT) {
             ms = Math.max(ms, outcome.latencyNanos() / 1e6);
         } else if (error == ErrorKind.WORKER_CRASHED) {
             // the work is lost and must be redone: count it as twice what we expected
-            ServiceTimeEstimate e = model.get(outcome.poolId(), kind);
+            ServiceTimeEstimate e = model.get(outcome.poolId(), kind, size);
             ms = Math.max(ms, 2 * e.meanMs());
         }
         if (ms <= 0 || Double.isNaN(ms)) {
             return;
         }
-        model.observe(outcome.poolId(), kind, ms, now);
+        model.observe(outcome.poolId(), kind, size, ms, now);
     }
 
-    /** What the model has learned for a pool and command (for tests and diagnostics). */
+    /** What the model has learned for a pool and command, arguments of the smallest size class (tests, diagnostics). */
     ServiceTimeEstimate estimate(String poolId, String command) {
-        return model.get(poolId, command);
+        return model.get(poolId, command, 0);
+    }
+
+    /** What the model has learned for a pool, command and size class (tests, diagnostics). */
+    ServiceTimeEstimate estimate(String poolId, String command, int sizeClass) {
+        return model.get(poolId, command, sizeClass);
+    }
+
+    private static int sizeClass(RequestProfile profile) {
+        return profile == null ? 0 : ServiceTimeModel.sizeClass(profile.argsSize());
     }
 
     private static String kind(RequestProfile profile) {

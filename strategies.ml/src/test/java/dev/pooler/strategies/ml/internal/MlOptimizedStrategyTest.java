@@ -153,4 +153,42 @@ class MlOptimizedStrategyTest {
             assertEquals("fast", explorer.select(slowFull, profile("work", null, null)).poolId());
         }
     }
+
+    @Test
+    void sizeClassesDoubleFrom256Characters() {
+        assertEquals(0, ServiceTimeModel.sizeClass(0));
+        assertEquals(0, ServiceTimeModel.sizeClass(255));
+        assertEquals(1, ServiceTimeModel.sizeClass(256));
+        assertEquals(1, ServiceTimeModel.sizeClass(511));
+        assertEquals(2, ServiceTimeModel.sizeClass(512));
+        assertEquals(4, ServiceTimeModel.sizeClass(3011));
+        assertEquals(ServiceTimeModel.SIZE_CLASSES - 1, ServiceTimeModel.sizeClass(Integer.MAX_VALUE));
+    }
+
+    private static RequestProfile sized(String command, int argsSize) {
+        return new RequestProfile(command, "general", 0, 0, null, null, RequestPriority.NORMAL, null, argsSize);
+    }
+
+    @Test
+    void learnsPerSizeClassWhereTheCostGrowsWithTheArguments() {
+        // "a" is cheap for short texts and dear for long ones, "b" the reverse; per command alone
+        // the means (a 20.5, b 10) would send both sizes to b
+        SplittableRandom noise = new SplittableRandom(11);
+        for (int i = 0; i < 40; i++) {
+            double jitter = 0.9 + 0.2 * noise.nextDouble();
+            noExploration.recordOutcome(new RoutingOutcome("a", sized("summarize", 150), 0, (long) (1 * jitter * MS), null));
+            noExploration.recordOutcome(new RoutingOutcome("a", sized("summarize", 3000), 0, (long) (40 * jitter * MS), null));
+            noExploration.recordOutcome(new RoutingOutcome("b", sized("summarize", 150), 0, (long) (5 * jitter * MS), null));
+            noExploration.recordOutcome(new RoutingOutcome("b", sized("summarize", 3000), 0, (long) (15 * jitter * MS), null));
+        }
+        List<PoolSnapshot> idle = List.of(pool("a", 2, 0), pool("b", 2, 0));
+        for (int i = 0; i < 4; i++) { // every rotation of the tie-break order
+            assertEquals("a", noExploration.select(idle, sized("summarize", 150)).poolId());
+            assertEquals("b", noExploration.select(idle, sized("summarize", 3000)).poolId());
+        }
+        assertEquals(1, noExploration.estimate("a", "summarize", 0).meanMs(), 0.15);
+        assertEquals(40, noExploration.estimate("a", "summarize", ServiceTimeModel.sizeClass(3000)).meanMs(), 6);
+        // nothing learned about a size class never seen
+        assertEquals(0.0, noExploration.estimate("a", "summarize", ServiceTimeModel.sizeClass(100_000)).weight());
+    }
 }

@@ -105,6 +105,7 @@ final class PoolSimulation {
         final PoolSpec spec;
         final int index;
         final ArrayDeque<Job> queue = new ArrayDeque<>();
+        final java.util.Set<Job> running = new java.util.HashSet<>();
         int busy;
 
         SimPool(PoolSpec spec, int index) {
@@ -122,14 +123,48 @@ final class PoolSimulation {
     private record Completion(long time, SimPool pool, Job job) {
     }
 
+    /**
+     * What the requests are: each arrival's profile, and what it costs on each pool (the true mean
+     * service time, ms). The default is one command, {@code work}, costing the pool's mean.
+     */
+    interface Workload {
+        RequestProfile next(SplittableRandom random, double routerMeanMs);
+
+        double meanMs(PoolSpec pool, RequestProfile request, long now);
+
+        /** Service times are Erlang-k with this k: 1 is exponential, larger is steadier (cv^2 = 1/k). */
+        default int phases() {
+            return 1;
+        }
+    }
+
+    static final Workload UNIFORM = new Workload() {
+        @Override
+        public RequestProfile next(SplittableRandom random, double routerMeanMs) {
+            return new RequestProfile("work", "general", 0.0, routerMeanMs, null, null, RequestPriority.NORMAL, null, 0);
+        }
+
+        @Override
+        public double meanMs(PoolSpec pool, RequestProfile request, long now) {
+            return pool.meanServiceMsAt().applyAsDouble(now);
+        }
+    };
+
     private final List<PoolSpec> specs;
+    private final Workload workload;
+    private final List<SimPool> live = new ArrayList<>();
     private final double arrivalsPerMs;
     private final long durationNanos;
     private final long seed;
     private long now;
 
     PoolSimulation(List<PoolSpec> specs, double arrivalsPerMs, long durationNanos, long seed) {
+        this(specs, UNIFORM, arrivalsPerMs, durationNanos, seed);
+    }
+
+    PoolSimulation(List<PoolSpec> specs, Workload workload, double arrivalsPerMs, long durationNanos, long seed) {
         this.specs = specs;
+        this.workload = workload;
         this.arrivalsPerMs = arrivalsPerMs;
         this.durationNanos = durationNanos;
         this.seed = seed;
@@ -163,8 +198,11 @@ final class PoolSimulation {
         long[] arrivals = new long[expected];
         long[] latencies = new long[expected];
         int[] chosen = new int[expected];
+        SplittableRandom requestRandom = new SplittableRandom(seed * 17 + 3);
+        live.clear();
+        live.addAll(pools);
         int count = 0;
-        double priorMs = 0;
+        java.util.Map<String, Double> priorMs = new java.util.HashMap<>();
         long nextArrival = exponential(arrivalsRandom, MS / arrivalsPerMs);
         List<PoolSnapshot> snapshots = new ArrayList<>(pools.size());
         while (true) {
@@ -176,8 +214,11 @@ final class PoolSimulation {
             if (arrive) {
                 now = nextArrival;
                 nextArrival = now + exponential(arrivalsRandom, MS / arrivalsPerMs);
-                RequestProfile profile = new RequestProfile("work", "general", 0.0, priorMs, null, null,
-                        RequestPriority.NORMAL, null, 0);
+                RequestProfile profile = workload.next(requestRandom, 0);
+                double routerMean = priorMs.getOrDefault(profile.command(), 0.0);
+                profile = new RequestProfile(profile.command(), profile.capability(), profile.complexity(), routerMean,
+                        profile.specializationNeeded(), profile.sessionId(), profile.priority(), profile.zone(),
+                        profile.argsSize());
                 snapshots.clear();
                 for (SimPool p : pools) {
                     snapshots.add(p.snapshot());
@@ -203,12 +244,13 @@ final class PoolSimulation {
                 now = c.time;
                 SimPool pool = c.pool;
                 pool.busy--;
+                pool.running.remove(c.job);
                 long latency = now - c.job.arrival;
                 long service = now - c.job.start;
                 latencies[c.job.index] = latency;
                 strategy.recordOutcome(new RoutingOutcome(pool.spec.id(), c.job.profile, latency - service, service, null));
                 double ms = service / 1e6;
-                priorMs = priorMs == 0 ? ms : priorMs + 0.05 * (ms - priorMs);
+                priorMs.merge(c.job.profile.command(), ms, (old, x) -> old + 0.05 * (x - old));
                 Job next = pool.queue.pollFirst();
                 if (next != null) {
                     startService(pool, next, serviceRandom, completions);
@@ -226,14 +268,75 @@ final class PoolSimulation {
     private void startService(SimPool pool, Job job, SplittableRandom random,
                               PriorityQueue<Completion> completions) {
         pool.busy++;
+        pool.running.add(job);
         job.start = now;
-        double meanMs = pool.spec.meanServiceMsAt().applyAsDouble(now);
-        long service = Math.max(1, exponential(random, meanMs * MS));
+        double meanMs = workload.meanMs(pool.spec, job.profile, now);
+        int k = workload.phases();
+        long service = 0;
+        for (int i = 0; i < k; i++) {
+            service += exponential(random, meanMs * MS / k);
+        }
+        service = Math.max(1, service);
         completions.add(new Completion(now + service, pool, job));
+    }
+
+    /**
+     * The true mean cost of the requests outstanding at a pool (queued or running), ms each on
+     * average, or NaN when it has none: what an oracle that sees the queues knows.
+     */
+    double meanOutstandingMs(String poolId) {
+        for (SimPool p : live) {
+            if (p.spec.id().equals(poolId)) {
+                double sum = 0;
+                int n = 0;
+                for (Job j : p.queue) {
+                    sum += workload.meanMs(p.spec, j.profile, now);
+                    n++;
+                }
+                for (Job j : p.running) {
+                    sum += workload.meanMs(p.spec, j.profile, now);
+                    n++;
+                }
+                return n == 0 ? Double.NaN : sum / n;
+            }
+        }
+        throw new IllegalArgumentException(poolId);
+    }
+
+    /** The true mean cost of a request on a pool now. */
+    double trueMeanMs(String poolId, RequestProfile request) {
+        for (PoolSpec s : specs) {
+            if (s.id().equals(poolId)) {
+                return workload.meanMs(s, request, now);
+            }
+        }
+        throw new IllegalArgumentException(poolId);
     }
 
     private static long exponential(SplittableRandom r, double mean) {
         return (long) (-Math.log(1.0 - r.nextDouble()) * mean);
+    }
+
+    /**
+     * Knows the true mean cost of every request on every pool, and sees what each pool has queued
+     * and running: sends each request where it is expected to complete first. The yardstick for a
+     * strategy learning per request type.
+     */
+    static LoadBalancingStrategy workOracle(PoolSimulation sim) {
+        return (candidates, profile) -> {
+            PoolSnapshot best = null;
+            double bestE = Double.MAX_VALUE;
+            for (PoolSnapshot s : candidates) {
+                double mine = sim.trueMeanMs(s.poolId(), profile);
+                int ahead = Math.max(0, s.inFlight() - s.workers() + 1);
+                double e = ahead == 0 ? mine : (double) ahead / s.workers() * sim.meanOutstandingMs(s.poolId()) + mine;
+                if (e < bestE) {
+                    best = s;
+                    bestE = e;
+                }
+            }
+            return best;
+        };
     }
 
     /**
