@@ -82,7 +82,9 @@ public final class ToolCalls {
         CompletableFuture<JsonElement> call = registry.invoke(tool, args, context);
         var timeoutTask = timer.schedule(() -> call.completeExceptionally(new ToolFailure(ToolError.TOOL_TIMEOUT,
                 "tool '" + tool + "' did not answer within " + timeout.toMillis() + " ms")), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        call.whenCompleteAsync((value, e) -> {
+        // answered on the thread that completes the call (this one for a tool that answers at once): one hop less;
+        // the reply is a short pipe write that the worker's reader thread drains continuously
+        call.whenComplete((value, e) -> {
             timeoutTask.cancel(false);
             if (e == null) {
                 JsonObject r = frame(k, true);
@@ -93,7 +95,7 @@ public final class ToolCalls {
                 once.accept(error(k, cause instanceof ToolFailure f ? f
                         : new ToolFailure(ToolError.TOOL_FAILED, "tool '" + tool + "' failed: " + cause)));
             }
-        }, executor);
+        });
     }
 
     private static Duration timeoutOf(JsonObject frame, PoolConfig pool) {
