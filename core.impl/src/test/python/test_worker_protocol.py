@@ -16,9 +16,10 @@ if HERE not in sys.path:
 
 from worker_harness import PY_ROOT, WorkerProcess, wait_until, worker_env  # noqa: E402
 
-BENCH_COMMANDS = ["chunks", "cpu", "echo", "sleep", "work"]
+BENCH_COMMANDS = ["chunks", "cpu", "echo", "sleep", "tool", "work"]
 TESTING_COMMANDS = ["alloc", "crash", "hang", "pid", "print", "sessions", "spin", "wait_cancel"]
-TEXT_COMMANDS = ["classify", "cluster", "create_program", "embed", "execute_program", "generate", "similarity"]
+TEXT_COMMANDS = ["classify", "cluster", "create_program", "embed", "execute_program", "generate", "lookup_via_tool",
+                 "similarity"]
 
 CUSTOM_ADAPTER = textwrap.dedent('''
     import sys
@@ -102,7 +103,7 @@ class HandshakeTest(WorkerTestCase):
         self.assertIs(r["ready"], True)
         self.assertEqual(r["pid"], w.proc.pid)
         self.assertEqual(r["protocol"], 2)
-        self.assertEqual(r["features"], ["stream", "cancel"])
+        self.assertEqual(r["features"], ["stream", "cancel", "tools"])
         self.assertEqual(r["adapter"], "bench")
         self.assertEqual(r["capabilities"], BENCH_COMMANDS)
         self.assertEqual(r["worker_id"], "w-7")

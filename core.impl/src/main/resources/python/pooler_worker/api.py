@@ -18,6 +18,12 @@ from collections import OrderedDict
 BAD_REQUEST = "BAD_REQUEST"
 WORKER_ERROR = "WORKER_ERROR"
 CANCELLED = "CANCELLED"
+# Error types of a tool call (ctx.call_tool): raised as ToolError with this error_type.
+UNKNOWN_TOOL = "UNKNOWN_TOOL"          # no tool of that name is registered on the Java side
+TOOL_NOT_ALLOWED = "TOOL_NOT_ALLOWED"  # the pool's tools.allowed does not list it
+TOOL_FAILED = "TOOL_FAILED"            # the tool failed, or went away during the call
+TOOL_TIMEOUT = "TOOL_TIMEOUT"          # no answer within the call's timeout
+DEFAULT_TOOL_TIMEOUT_S = 30.0
 
 _MISSING = object()
 
@@ -54,6 +60,20 @@ class Cancelled(CommandError):
 
     def __init__(self, message="the request was cancelled by its caller"):
         super().__init__(message)
+
+
+class ToolError(CommandError):
+    """A tool call that did not succeed; ``error_type`` says why (UNKNOWN_TOOL,
+    TOOL_NOT_ALLOWED, TOOL_FAILED, TOOL_TIMEOUT) and ``tool`` names the tool.
+
+    Uncaught, it fails the request with that error type and message.
+    """
+
+    error_type = TOOL_FAILED
+
+    def __init__(self, message, error_type=None, tool=None):
+        super().__init__(message, error_type)
+        self.tool = tool
 
 
 class ChunkCollector(object):
@@ -141,7 +161,7 @@ class Context(object):
 
     __slots__ = ("session", "worker_id", "pool", "specialization", "state",
                  "adapter", "request_id", "command", "session_cache", "versioned_state",
-                 "stream", "cancelled_ids")
+                 "stream", "cancelled_ids", "tools")
 
     def __init__(self, worker_id=None, pool=None, specialization=None, adapter=None,
                  session_cache_limit=1000):
@@ -157,6 +177,7 @@ class Context(object):
         self.versioned_state = None  # the state of the running request's versioned session
         self.stream = None           # the running request's chunk stream (set by the runtime), or None
         self.cancelled_ids = set()   # request ids the caller cancelled (kept by the runtime)
+        self.tools = None            # the channel to the Java side's tools (set by the runtime), or None
 
     # ---- streaming and cancellation (see runtime.py, "Streams" and "Cancellation")
 
@@ -174,6 +195,28 @@ class Context(object):
         if stream is None:
             stream = self.stream = ChunkCollector()
         stream.emit(chunk)
+
+    def call_tool(self, name, args=None, timeout=DEFAULT_TOOL_TIMEOUT_S):
+        """Call the Java tool ``name`` (a ``PoolerTool`` service) with ``args`` (JSON) and
+        return its result (JSON), waiting at most ``timeout`` seconds.
+
+        Only while a command runs (from its thread or threads it started).  Raises
+        :class:`ToolError` (UNKNOWN_TOOL, TOOL_NOT_ALLOWED, TOOL_FAILED, TOOL_TIMEOUT),
+        :class:`Cancelled` when the caller cancels the request meanwhile, and
+        :class:`BadRequest` for a bad name, timeout or unserialisable ``args``.
+        """
+        if not isinstance(name, str) or not name:
+            raise BadRequest("call_tool: the tool name must be a non-empty string, got %r" % (name,))
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+            raise BadRequest("call_tool(%r): timeout must be a number of seconds > 0, got %r" % (name, timeout))
+        rid = self.request_id
+        if rid in self.cancelled_ids:
+            raise Cancelled()
+        tools = self.tools
+        if tools is None or rid is None:
+            raise ToolError("tool %r cannot be called: no command is running on a worker with a tool "
+                            "channel" % name, UNKNOWN_TOOL, name)
+        return tools.call(rid, name, {} if args is None else args, float(timeout))
 
     @property
     def cancelled(self):

@@ -117,7 +117,31 @@ and a request not yet started is not run.  The reply is then
 {"id":7,"ok":false,"error":{"type":"CANCELLED",..}} (or whatever the command
 answers if it ignores the mark; the Java side recycles a worker that does
 not answer within its grace period).  A cancel for an unknown or finished
-request is ignored.  The handshake lists "features":["stream","cancel"].
+request is ignored.  The handshake lists "features":["stream","cancel","tools"].
+
+Tool calls (protocol 2, feature "tools").  While a command runs it may call a
+Java tool (a PoolerTool service registered with pooler.tool=<name>) through
+ctx.call_tool(name, args, timeout=30.0).  The worker writes, on stdout, a
+frame with an id of its own (counted from 1 per worker; tool calls never share
+the request ids' space)::
+
+    -> {"tool_call":K,"request":7,"tool":"kv","args":{..},"timeout_ms":30000}
+
+and the calling thread waits.  The Java side answers on stdin, read at once by
+the reader thread (even while the command runs) and handed to the waiting call::
+
+    {"control":"tool_reply","id":K,"ok":true,"result":<json>}
+    {"control":"tool_reply","id":K,"ok":false,"error":{"type":T,"message":".."}}
+
+T is UNKNOWN_TOOL (no such tool), TOOL_NOT_ALLOWED (not in the pool's
+tools.allowed), TOOL_FAILED (the tool failed, or its service went away during
+the call) or TOOL_TIMEOUT (not answered within timeout_ms).  ctx.call_tool
+returns the result or raises ToolError with that type; uncaught, the request
+fails with it.  The worker waits timeout seconds itself too, then raises
+TOOL_TIMEOUT and drops a late reply.  A cancel of the request wakes its waiting
+calls with Cancelled.  A reply to an unknown K is ignored.  Several threads of
+one command may call tools at once.  The Java side sends tool_reply frames only
+in answer to tool_call frames: a protocol 1 worker never sees one.
 
 Control frames::
 
@@ -203,11 +227,12 @@ from queue import SimpleQueue
 from types import GeneratorType as _GeneratorType
 
 from . import lifetime
-from .api import BAD_REQUEST, CANCELLED, WORKER_ERROR, Cancelled, CommandError, Context
+from .api import (BAD_REQUEST, CANCELLED, TOOL_FAILED, TOOL_TIMEOUT, WORKER_ERROR, BadRequest, Cancelled,
+                  CommandError, Context, ToolError)
 
 PROTOCOL_VERSION = 2
 # What this runtime understands beyond protocol 1 (the Java side uses a feature only when listed).
-FEATURES = ("stream", "cancel")
+FEATURES = ("stream", "cancel", "tools")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -485,6 +510,80 @@ class _LiveStream(object):
         return self.sent
 
 
+class _ToolWaiter(object):
+    """One tool call waiting for its reply."""
+
+    __slots__ = ("rid", "event", "reply", "cancelled")
+
+    def __init__(self, rid):
+        self.rid = rid
+        self.event = threading.Event()
+        self.reply = None
+        self.cancelled = False
+
+
+class _ToolChannel(object):
+    """Tool calls from commands to the Java side (see "Tool calls" above)."""
+
+    def __init__(self, worker):
+        self._worker = worker
+        self._lock = threading.Lock()
+        self._waiting = {}
+        self._next = 1
+
+    def call(self, rid, name, args, timeout):
+        waiter = _ToolWaiter(rid)
+        with self._lock:
+            k = self._next
+            self._next += 1
+            self._waiting[k] = waiter
+        try:
+            try:
+                data = dumps_line({"tool_call": k, "request": rid, "tool": name, "args": args,
+                                   "timeout_ms": max(1, int(timeout * 1000))})
+            except (TypeError, ValueError) as e:
+                raise BadRequest("call_tool(%r): the arguments are not JSON-serializable: %s" % (name, _describe(e)))
+            worker = self._worker
+            if len(data) > worker._reply_cap:
+                raise BadRequest("call_tool(%r): the call is %d bytes, over the reply limit of %d bytes (%s)"
+                                 % (name, len(data), worker.max_reply_bytes, MAX_REPLY_ENV))
+            if rid in worker.ctx.cancelled_ids:
+                raise Cancelled()
+            worker.send_bytes(data)
+            if not waiter.event.wait(timeout):
+                raise ToolError("tool '%s' did not answer within %d ms" % (name, int(timeout * 1000)),
+                                TOOL_TIMEOUT, name)
+        finally:
+            with self._lock:
+                self._waiting.pop(k, None)
+        if waiter.cancelled:
+            raise Cancelled()
+        reply = waiter.reply
+        if reply.get("ok") is True:
+            return reply.get("result")
+        error = reply.get("error")
+        etype = error.get("type") if error.__class__ is dict else None
+        message = error.get("message") if error.__class__ is dict else None
+        raise ToolError(message if message.__class__ is str else "tool '%s' failed: %s" % (name, _json_repr(error)[:200]),
+                        etype if etype.__class__ is str and etype else TOOL_FAILED, name)
+
+    def answer(self, msg):
+        """On the reader thread: a tool_reply frame wakes its call (a late or unknown one is dropped)."""
+        with self._lock:
+            waiter = self._waiting.get(msg.get("id")) if _is_int(msg.get("id")) else None
+        if waiter is not None:
+            waiter.reply = msg
+            waiter.event.set()
+
+    def cancel(self, rid):
+        """On the reader thread: the calls of a cancelled request stop waiting."""
+        with self._lock:
+            waiters = [w for w in self._waiting.values() if w.rid == rid]
+        for waiter in waiters:
+            waiter.cancelled = True
+            waiter.event.set()
+
+
 class Worker(object):
 
     def __init__(self, out, worker_id=None, pool=None, specialization=None):
@@ -505,6 +604,7 @@ class Worker(object):
         self.max_reply_bytes = _byte_limit(MAX_REPLY_ENV, DEFAULT_MAX_REPLY_BYTES)
         # the same limit as a number a length can be compared with directly
         self._reply_cap = self.max_reply_bytes or sys.maxsize
+        self.tools = self.ctx.tools = _ToolChannel(self)
 
     # ---- output ----------------------------------------------------------
 
@@ -648,6 +748,9 @@ class Worker(object):
                     control = msg.get("control")
                     if control == "ping":
                         self.pong(msg.get("id"))
+                        continue
+                    if control == "tool_reply":
+                        self.tools.answer(msg)
                         continue
                     if control == "cancel":
                         self._cancel(msg.get("request"))
@@ -1028,6 +1131,7 @@ class Worker(object):
             if len(ids) >= 1024:        # cancels of requests that never came: never pile up
                 ids.clear()
             ids.add(rid)
+            self.tools.cancel(rid)
 
     def _forget_cancelled(self, rid):
         """A request is over: forget its mark (and those of older ids, which are over too)."""

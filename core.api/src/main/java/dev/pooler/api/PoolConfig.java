@@ -26,9 +26,12 @@ public final class PoolConfig {
     public static final String DEFAULT_POOL_TYPE = "general";
     public static final String DEFAULT_PRIORITY = "medium";
     public static final String DEFAULT_SHARING_POLICY = "overflow";
+    /** In {@link #allowedTools()}: every tool may be called (the default). */
+    public static final String ANY_TOOL = "*";
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9_][a-z0-9_.-]*");
+    private static final Pattern TOOL = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
     private final String poolId;
     private final PoolType poolType;
@@ -41,6 +44,7 @@ public final class PoolConfig {
     private final String geographicZone;
     private final Set<String> capabilities;
     private final WorkerSpec workerSpec;
+    private final Set<String> allowedTools;
 
     private PoolConfig(Builder b) {
         this.poolId = b.poolId == null ? "pool_" + UUID.randomUUID().toString().substring(0, 8) : b.poolId;
@@ -54,6 +58,7 @@ public final class PoolConfig {
         this.geographicZone = b.geographicZone;
         this.capabilities = Set.copyOf(b.capabilities);
         this.workerSpec = b.workerSpec;
+        this.allowedTools = Set.copyOf(b.allowedTools);
     }
 
     public static Builder builder() {
@@ -74,6 +79,7 @@ public final class PoolConfig {
         b.geographicZone = geographicZone;
         b.capabilities = new LinkedHashSet<>(capabilities);
         b.workerSpec = workerSpec;
+        b.allowedTools = new LinkedHashSet<>(allowedTools);
         return b;
     }
 
@@ -90,6 +96,16 @@ public final class PoolConfig {
     /** Command families this pool serves; {@link #ALL} means any. */
     public Set<String> capabilities() { return capabilities; }
     public WorkerSpec workerSpec() { return workerSpec; }
+    /**
+     * The tools ({@code pooler.tool} names) this pool's workers may call; {@link #ANY_TOOL} (the default)
+     * allows every tool, an empty set none.
+     */
+    public Set<String> allowedTools() { return allowedTools; }
+
+    /** Whether this pool's workers may call the tool {@code name}. */
+    public boolean allowsTool(String name) {
+        return allowedTools.contains(ANY_TOOL) || allowedTools.contains(name);
+    }
 
     /** Whether this pool serves the given capability (command family). */
     public boolean supports(String capability) {
@@ -110,13 +126,13 @@ public final class PoolConfig {
                 && sharingPolicy == c.sharingPolicy && Objects.equals(specialization, c.specialization)
                 && resourceLimits.equals(c.resourceLimits) && affinityRules.equals(c.affinityRules)
                 && geographicZone.equals(c.geographicZone) && capabilities.equals(c.capabilities)
-                && workerSpec.equals(c.workerSpec);
+                && workerSpec.equals(c.workerSpec) && allowedTools.equals(c.allowedTools);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(poolId, poolType, size, priority, sharingPolicy, specialization, resourceLimits,
-                affinityRules, geographicZone, capabilities, workerSpec);
+                affinityRules, geographicZone, capabilities, workerSpec, allowedTools);
     }
 
     @Override
@@ -140,6 +156,7 @@ public final class PoolConfig {
         private String geographicZone = DEFAULT_ZONE;
         private Set<String> capabilities = new LinkedHashSet<>(Set.of(ALL));
         private WorkerSpec workerSpec = WorkerSpec.defaults();
+        private Set<String> allowedTools = new LinkedHashSet<>(Set.of(ANY_TOOL));
 
         private Builder() {
         }
@@ -166,6 +183,23 @@ public final class PoolConfig {
                 }
             }
             return this;
+        }
+
+        /** The tools the workers may call ({@link #ANY_TOOL}: all; empty or null: none). Blank names are skipped. */
+        public Builder allowedTools(Iterable<String> v) {
+            this.allowedTools = new LinkedHashSet<>();
+            if (v != null) {
+                for (String t : v) {
+                    if (t != null && !t.isBlank()) {
+                        this.allowedTools.add(t.trim());
+                    }
+                }
+            }
+            return this;
+        }
+
+        public Builder allowedTools(String... v) {
+            return allowedTools(java.util.Arrays.asList(v));
         }
 
         public Builder capabilities(String... v) {
@@ -202,6 +236,12 @@ public final class PoolConfig {
             for (String c : capabilities) {
                 if (!CAPABILITY.matcher(c).matches()) {
                     throw new InvalidConfigException("capabilities", "'" + c + "' is not a valid command family (lower-case letters, digits, '_', '.', '-')");
+                }
+            }
+            for (String t : allowedTools) {
+                if (!ANY_TOOL.equals(t) && !TOOL.matcher(t).matches()) {
+                    throw new InvalidConfigException("tools.allowed", "'" + t + "' is not a tool name (letters, digits, '_', '.', '-'; "
+                            + "or '" + ANY_TOOL + "' for every tool)");
                 }
             }
             if (workerSpec == null) {

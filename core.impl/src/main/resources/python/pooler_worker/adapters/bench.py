@@ -18,6 +18,11 @@ Commands:
                                -> a stream of N chunks {"seq": i, "data": "x" * size}, ms
                                   milliseconds apart; then {"n": N}.  For stream tests and the
                                   bench (time to first chunk, chunks per second).
+  tool   {"tool": name, "args"?: {}, "timeout"?: 30, "times"?: 1}
+                               -> calls the Java tool `name` (ctx.call_tool) `times` times with the
+                                  same args; {"result": <the last result>, "calls": times}.  A
+                                  tool's error fails the request with its type (UNKNOWN_TOOL,
+                                  TOOL_NOT_ALLOWED, TOOL_FAILED, TOOL_TIMEOUT).  For tests and the bench.
 """
 
 import os
@@ -120,8 +125,20 @@ def _chunks(n, data, pause):
     return {"n": n}
 
 
+def tool(args, ctx):
+    name = arg(args, "tool", str)
+    tool_args = arg(args, "args", dict, {})
+    timeout = arg(args, "timeout", float, 30.0, minimum=0.001, maximum=MAX_SLEEP_MS / 1000.0)
+    times = arg(args, "times", int, 1, minimum=1, maximum=1_000_000)
+    result = None
+    for _ in range(times):
+        result = ctx.call_tool(name, tool_args, timeout=timeout)
+    return {"result": result, "calls": times}
+
+
 COMMANDS = {
     "chunks": chunks,
+    "tool": tool,
     "echo": echo,
     "sleep": sleep,
     "work": work,

@@ -33,6 +33,12 @@ Commands:
                   waiting delay_ms before each one (a slow model, for demos and
                   tests); stops early when the caller cancels.
                   -> (after the chunks) {"sentences": n, "words": w}
+  lookup_via_tool {"text": s, "tool"?: "kv", "timeout"?: 5}
+                  Looks each distinct word of the text up through a Java tool (ctx.call_tool,
+                  e.g. the key-value tool of examples/tool-kv: {"key": w} ->
+                  {"key": w, "found": bool, "value": v}) and returns
+                  {"found": {word: value}, "missing": [words], "calls": n}.  A tool error
+                  (UNKNOWN_TOOL, TOOL_NOT_ALLOWED, TOOL_FAILED, TOOL_TIMEOUT) fails the request.
 """
 
 import functools
@@ -495,8 +501,27 @@ def _sentences(prompt, pool, count, delay_s, ctx):
     return {"sentences": count, "words": total}
 
 
+def lookup_via_tool(args, ctx):
+    text = arg(args, "text", str)
+    tool = arg(args, "tool", str, "kv")
+    timeout = arg(args, "timeout", float, 5.0, minimum=0.001, maximum=3600)
+    found, missing, seen = {}, [], set()
+    for word in (w.lower() for w in _WORD.findall(text)):
+        if word in seen:
+            continue
+        seen.add(word)
+        ctx.check_cancelled()
+        answer = ctx.call_tool(tool, {"key": word}, timeout=timeout)
+        if isinstance(answer, dict) and answer.get("found"):
+            found[word] = answer.get("value")
+        else:
+            missing.append(word)
+    return {"found": found, "missing": missing, "calls": len(seen)}
+
+
 COMMANDS = {
     "generate": generate,
+    "lookup_via_tool": lookup_via_tool,
     "embed": embed,
     "similarity": similarity,
     "cluster": cluster,

@@ -79,6 +79,7 @@ public final class ConsoleModel {
         o.add("specialization", text(c.specialization()));
         o.addProperty("zone", c.geographicZone());
         o.add("capabilities", strings(c.capabilities().stream().sorted().toList()));
+        o.add("toolsAllowed", strings(c.allowedTools().stream().sorted().toList()));
         o.addProperty("size", c.size());
         o.addProperty("workers", s.workers());
         o.addProperty("busy", s.busy());
@@ -91,6 +92,7 @@ public final class ConsoleModel {
         o.addProperty("failed", s.failed());
         o.addProperty("timeouts", s.timeouts());
         o.addProperty("crashes", s.crashes());
+        o.addProperty("cancelled", s.cancelled());
         o.addProperty("restarts", s.restarts());
         o.addProperty("p50Ms", finite(s.p50LatencyMs()));
         o.addProperty("p99Ms", finite(s.p99LatencyMs()));

@@ -62,6 +62,7 @@ public final class PoolConfigParser {
         b.capabilities(list(props, "capabilities", List.of(PoolConfig.ALL)));
         b.geographicZone(string(props, "geographic.zone", PoolConfig.DEFAULT_ZONE));
         b.affinityRules(pairs(props, "affinity.rules"));
+        b.allowedTools(allowedTools(props));
         b.resourceLimits(new ResourceLimits(
                 integer(props, "max.queue", ResourceLimits.DEFAULT_MAX_QUEUE),
                 positiveMillis(props, "request.timeout.ms", ResourceLimits.DEFAULT_REQUEST_TIMEOUT_MS),
@@ -82,6 +83,15 @@ public final class PoolConfigParser {
                 string(props, "adapter", WorkerSpec.DEFAULT_ADAPTER), env,
                 positiveMillis(props, "start.timeout.ms", WorkerSpec.DEFAULT_START_TIMEOUT_MS)));
         return b.build();
+    }
+
+    /** {@code tools.allowed}: absent = every tool ({@code *}); empty or {@code none} = no tool; else the names listed. */
+    static List<String> allowedTools(Map<String, ?> props) {
+        List<String> names = list(props, "tools.allowed", List.of(PoolConfig.ANY_TOOL));
+        if (names.size() == 1 && "none".equals(names.get(0))) {
+            return List.of();
+        }
+        return names;
     }
 
     /** {@code .../dev.pooler.pool-general_pool.cfg} → {@code general_pool}. */

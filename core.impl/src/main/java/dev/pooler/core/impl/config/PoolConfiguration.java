@@ -106,6 +106,11 @@ public @interface PoolConfiguration {
             + "longer one fails its request with WORKER_ERROR naming this limit and is never held in memory whole.", min = "1024")
     int max_reply_bytes() default ResourceLimits.DEFAULT_MAX_REPLY_BYTES;
 
+    @AttributeDefinition(name = "Tools allowed", description = "The Java tools (pooler.tool names) this pool's workers "
+            + "may call with ctx.call_tool: '*' for every tool (the default), 'none' for no tool, else the names. "
+            + "A call to another tool is refused with TOOL_NOT_ALLOWED naming the tool and the pool.")
+    String[] tools_allowed() default {PoolConfig.ANY_TOOL};
+
     @AttributeDefinition(name = "Max log line (bytes)", description = "Longer lines of a worker's stderr are cut in "
             + "the log.", min = "80")
     int max_log_line_bytes() default ResourceLimits.DEFAULT_MAX_LOG_LINE_BYTES;

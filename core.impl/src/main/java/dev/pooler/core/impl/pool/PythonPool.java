@@ -606,6 +606,16 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         }
     }
 
+    /**
+     * A tool call of a worker serving this pool: answered on the answer executor (never this reader thread),
+     * within this pool's {@code tools.allowed} and request timeout.
+     */
+    void onToolCall(Worker w, JsonObject frame) {
+        PoolConfig c = config;
+        WorkerProcess p = w.process;
+        rt.tools().handle(frame, c, w.id, c.resourceLimits().maxReplyBytes(), p::sendToolReply);
+    }
+
     @Override
     public void onChunk(Worker w, long id, JsonElement chunk) {
         ChunkStream s = null;

@@ -185,6 +185,13 @@ final class Worker implements WorkerListener {
         }
     }
 
+    /** A tool call: answered by the pool this worker serves now (its own when it is in transit). */
+    @Override
+    public void onToolCall(WorkerProcess worker, JsonObject frame) {
+        PythonPool serving = home instanceof PythonPool p ? p : owner;
+        serving.onToolCall(this, frame);
+    }
+
     @Override
     public void onBrokenReply(WorkerProcess worker, long id, String problem) {
         home.onAnswer(this, id, null, new PoolerException(ErrorKind.WORKER_ERROR, problem, owner.id()), null);
@@ -208,7 +215,9 @@ final class Worker implements WorkerListener {
             type = t != null && t.isJsonPrimitive() ? t.getAsString() : null;
         }
         ErrorKind kind = "BAD_REQUEST".equals(type) ? ErrorKind.BAD_REQUEST : ErrorKind.WORKER_ERROR;
-        return new PoolerException(kind, WorkerProcess.errorText(frame), owner.id());
+        String text = WorkerProcess.errorText(frame);
+        // a tool's typed error, uncaught by the command, keeps its type in the words (UNKNOWN_TOOL: no tool named …)
+        return new PoolerException(kind, dev.pooler.core.impl.tools.ToolError.isNamed(type) ? type + ": " + text : text, owner.id());
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.pooler.core.impl.pool.PoolRuntime;
 import dev.pooler.core.impl.pool.PythonPool;
 import dev.pooler.core.impl.pool.SessionEndings;
 import dev.pooler.core.impl.session.SessionStoreImpl;
+import dev.pooler.core.impl.tools.ToolRegistry;
 import dev.pooler.core.impl.worker.PythonRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ public class PoolHost implements PoolLookup {
     }
 
     @Activate
-    public PoolHost(BundleContext context, @Reference SessionStoreImpl sessions) {
+    public PoolHost(BundleContext context, @Reference SessionStoreImpl sessions, @Reference ToolRegistry tools) {
         this.context = context;
         Path runtimeDir = PythonRuntime.unpack(context.getBundle());
         this.defaultPython = defaultPython(context);
@@ -68,7 +69,7 @@ public class PoolHost implements PoolLookup {
             t.setDaemon(true);
             return t;
         });
-        this.runtime = PoolRuntime.create(runtimeDir, scheduler, events).withSessions(sessions);
+        this.runtime = PoolRuntime.create(runtimeDir, scheduler, events).withSessions(sessions).withTools(tools);
         this.endings = SessionEndings.start(runtime, this);
         this.defaultPoolAllowed = !"false".equalsIgnoreCase(String.valueOf(context.getProperty("pooler.default.pool")).trim());
     }

@@ -28,6 +28,15 @@ public interface WorkerListener {
     }
 
     /**
+     * The worker's command calls a Java tool: {@code {"tool_call":K,"request":N,"tool":..,"args":..,"timeout_ms":T}}.
+     * Must not block: the call is answered later with {@link WorkerProcess#sendToolReply}. A listener without
+     * tools leaves it unanswered (the worker's own timeout ends the wait).
+     */
+    default void onToolCall(WorkerProcess worker, JsonObject frame) {
+        // no tools here
+    }
+
+    /**
      * The worker said something about a request that cannot be delivered as a reply: an unparseable or
      * oversized line, an error reply without an id. {@code id} is the request's id when it could be
      * read, else -1 (the request the worker is running is meant: it runs them one at a time).

@@ -178,6 +178,11 @@ public final class WorkerProcess {
         return features.contains("cancel") && write("{\"control\":\"cancel\",\"request\":" + id + "}\n");
     }
 
+    /** Answers a tool call ({@code {"control":"tool_reply",…}\n}, see the runtime's protocol). False if stdin is closed. */
+    public boolean sendToolReply(String line) {
+        return write(line);
+    }
+
     /** Whether the worker's runtime has a feature of the protocol ({@code stream}, {@code cancel}). */
     public boolean hasFeature(String feature) {
         return features.contains(feature);
@@ -390,6 +395,10 @@ public final class WorkerProcess {
             if ("pong".equals(control.isJsonPrimitive() ? control.getAsString() : null)) {
                 answerCall(id, frame, null);
             }
+            return;
+        }
+        if (frame.has("tool_call")) {
+            listener.onToolCall(this, frame);
             return;
         }
         if (frame.has("ready")) {

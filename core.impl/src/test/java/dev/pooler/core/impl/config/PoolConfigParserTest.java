@@ -56,6 +56,26 @@ class PoolConfigParserTest {
     }
 
     @Test
+    void toolsAllowedIsEveryToolByDefaultNoneWhenEmptyOrNoneElseTheNames() {
+        PoolConfig all = PoolConfigParser.parse(props("pool.id", "p"), "python3");
+        assertEquals(Set.of("*"), all.allowedTools());
+        assertTrue(all.allowsTool("kv"));
+        for (Object none : new Object[] {"none", "", new String[0]}) {
+            PoolConfig c = PoolConfigParser.parse(props("pool.id", "p", "tools.allowed", none), "python3");
+            assertEquals(Set.of(), c.allowedTools(), "tools.allowed=" + none);
+            assertTrue(!c.allowsTool("kv"));
+        }
+        PoolConfig some = PoolConfigParser.parse(props("pool.id", "p", "tools.allowed", "kv, search"), "python3");
+        assertEquals(Set.of("kv", "search"), some.allowedTools());
+        assertTrue(some.allowsTool("search") && !some.allowsTool("mail"));
+        dev.pooler.api.InvalidConfigException bad = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.pooler.api.InvalidConfigException.class,
+                () -> PoolConfigParser.parse(props("pool.id", "p", "tools.allowed", "kv, no way"), "python3"));
+        assertEquals("tools.allowed", bad.field());
+        assertTrue(bad.getMessage().contains("'no way'"), bad.getMessage());
+    }
+
+    @Test
     void typedValuesFromConfigAdminWork() {
         PoolConfig c = PoolConfigParser.parse(props("pool.id", "p", "size", 7, "capabilities",
                 new String[] {"embedding", "clustering"}, "request.timeout.ms", 1500L), "python3");
