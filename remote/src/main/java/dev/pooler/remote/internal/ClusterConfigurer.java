@@ -13,8 +13,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Turns {@link ClusterSettings} into the configurations of Aries RSA: the fastbin provider's listening address
- * (loopback unless {@code POOLER_CLUSTER_HOST} names an interface), the ZooKeeper discovery client, and, with
- * {@code POOLER_DISCOVERY=embedded}, the ZooKeeper server Aries' discovery bundle runs in this JVM.
+ * (loopback unless {@code POOLER_CLUSTER_HOST} names an interface) and the ZooKeeper discovery client. With
+ * {@code POOLER_DISCOVERY=embedded} the ZooKeeper bundle ({@code dev.pooler.remote.zookeeper}) runs the server itself.
  * <p>
  * The launcher starts this bundle before the Aries bundles, so the fastbin provider finds its configuration when it
  * starts and never binds its default (every interface, port 2543). Without {@code pooler.discovery} nothing is
@@ -25,11 +25,8 @@ public class ClusterConfigurer {
 
     static final String FASTBIN_PID = "org.apache.aries.rsa.provider.fastbin";
     static final String ZOOKEEPER_CLIENT_PID = "org.apache.aries.rsa.discovery.zookeeper";
-    static final String ZOOKEEPER_SERVER_PID = "org.apache.aries.rsa.discovery.zookeeper.server";
     /** ZooKeeper session timeout: a node killed without a goodbye leaves the candidates after about this long. */
     static final int SESSION_TIMEOUT_MS = 3000;
-    /** The embedded server's tick: sessions may be as short as two ticks. */
-    static final int TICK_MS = 1000;
 
     private static final System.Logger LOG = System.getLogger(ClusterConfigurer.class.getName());
 
@@ -41,15 +38,6 @@ public class ClusterConfigurer {
             return;
         }
         ClusterSettings s = settings.get();
-        if (s.embedded()) {
-            Hashtable<String, Object> server = new Hashtable<>();
-            server.put("clientPort", Integer.toString(s.discoveryPort()));
-            server.put("clientPortAddress", s.clusterHost());
-            server.put("tickTime", Integer.toString(TICK_MS));
-            // Unknown keys become zookeeper.* system properties: no Jetty admin server on port 8080.
-            server.put("admin.enableServer", "false");
-            update(admin, ZOOKEEPER_SERVER_PID, server);
-        }
         Hashtable<String, Object> fastbin = new Hashtable<>();
         String host = s.clusterHost().contains(":") ? "[" + s.clusterHost() + "]" : s.clusterHost();
         fastbin.put("uri", "tcp://" + host + ":" + s.clusterPort());

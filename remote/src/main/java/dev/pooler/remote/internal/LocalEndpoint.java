@@ -10,9 +10,10 @@ import org.osgi.util.promise.Promises;
 
 /**
  * One of this node's pools as other nodes call it. Every call's promise resolves with an answer envelope, never
- * fails: a request refused here (bad JSON, queue full) is answered like any other.
+ * fails: a request refused here (bad JSON, queue full) is answered like any other. Public: the fastbin provider
+ * invokes its methods reflectively.
  */
-final class LocalEndpoint implements RemotePoolEndpoint {
+public final class LocalEndpoint implements RemotePoolEndpoint {
 
     private final Pool pool;
 

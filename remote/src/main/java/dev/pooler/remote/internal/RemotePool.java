@@ -154,8 +154,8 @@ final class RemotePool implements Pool {
     }
 
     private PoolerException lost(Throwable cause) {
-        return new PoolerException(ErrorKind.WORKER_CRASHED, "node " + node + " was lost while it held the request ("
-                + cause + ")", id, cause, true);
+        return new PoolerException(ErrorKind.WORKER_CRASHED, "the call to node " + node + " broke while it held the "
+                + "request (node lost?): " + cause, id, cause, true);
     }
 
     private PoolerException gone() {
