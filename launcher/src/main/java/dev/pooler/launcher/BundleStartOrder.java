@@ -27,6 +27,7 @@ final class BundleStartOrder {
             "org.apache.felix.metatype",
             "org.apache.felix.scr",
             "dev.pooler.remote",             // writes Aries' configurations before the fastbin provider binds a port
+            "dev.pooler.remote.zookeeper",   // the embedded ZooKeeper listens before Aries' client connects
             "*",                             // HTTP, Web Console, Gogo runtime, libraries
             "org.apache.felix.fileinstall",  // conf/ reaches ConfigAdmin before our components start
             "dev.pooler.*",
