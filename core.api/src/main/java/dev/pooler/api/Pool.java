@@ -1,6 +1,7 @@
 package dev.pooler.api;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -18,7 +19,21 @@ public interface Pool {
     /** Service property: the pool's geographic zone. */
     String ZONE = "pooler.pool.zone";
 
+    /**
+     * Service property of a pool imported from another node (DESIGN §10): that node's name. Absent on this node's
+     * own pools. Such a pool's id is {@code <pool.id>@<node>}.
+     */
+    String NODE = "pooler.pool.node";
+
     String id();
+
+    /**
+     * The node whose workers serve this pool, when it is another node's pool imported through OSGi Remote Services;
+     * empty for this node's own pools (the default).
+     */
+    default Optional<String> remoteNode() {
+        return Optional.empty();
+    }
 
     PoolConfig config();
 

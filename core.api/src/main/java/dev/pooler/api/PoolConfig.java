@@ -29,7 +29,8 @@ public final class PoolConfig {
     /** In {@link #allowedTools()}: every tool may be called (the default). */
     public static final String ANY_TOOL = "*";
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
+    /** A pool's own id, then, for a pool imported from another node (DESIGN §10), {@code @} and that node's name. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}(@[A-Za-z0-9_][A-Za-z0-9_.-]{0,63})?");
     private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9_][a-z0-9_.-]*");
     private static final Pattern TOOL = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
@@ -209,7 +210,8 @@ public final class PoolConfig {
         /** Validates every field and builds; throws {@link InvalidConfigException} naming the first bad field. */
         public PoolConfig build() {
             if (poolId != null && !ID.matcher(poolId).matches()) {
-                throw new InvalidConfigException("pool_id", "must be 1-64 letters, digits, '_', '.' or '-' (not starting with '.' or '-'), was '" + poolId + "'");
+                throw new InvalidConfigException("pool_id", "must be 1-64 letters, digits, '_', '.' or '-' (not starting with '.' or '-'), "
+                        + "optionally followed by '@' and a node name of the same form, was '" + poolId + "'");
             }
             if (poolType == null) {
                 throw new InvalidConfigException("pool_type", "missing");

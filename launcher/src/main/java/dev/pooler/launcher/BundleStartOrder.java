@@ -19,11 +19,15 @@ final class BundleStartOrder {
             "org.objectweb.asm*",
             "org.osgi.*",                    // API and utility libraries
             "slf4j.*",
+            "org.glassfish.hk2.osgi-resource-locator", // JAXB finds its implementation through it (remote bundles)
+            "com.sun.xml.bind.jaxb-osgi",
             "org.apache.felix.log",
             "org.apache.felix.configadmin",
             "org.apache.felix.eventadmin",
             "org.apache.felix.metatype",
             "org.apache.felix.scr",
+            "dev.pooler.remote",             // writes Aries' configurations before the fastbin provider binds a port
+            "dev.pooler.remote.zookeeper",   // the embedded ZooKeeper listens before Aries' client connects
             "*",                             // HTTP, Web Console, Gogo runtime, libraries
             "org.apache.felix.fileinstall",  // conf/ reaches ConfigAdmin before our components start
             "dev.pooler.*",

@@ -22,24 +22,37 @@ import org.osgi.framework.wiring.FrameworkWiring;
 final class EmbeddedBundles {
 
     static final String FOLDER = "bundles/";
+    /** The Remote Services bundles (DESIGN §10): installed only when this node joins a cluster. */
+    static final String REMOTE_FOLDER = "bundles-remote/";
     static final String LOCATION_PREFIX = "pooler:";
     private static final String JLINE = "org.jline";
 
     private final LauncherJar jar;
     private final PrintStream err;
+    private final List<String> folders;
     private final List<String> failures = new ArrayList<>();
     private Bundle systemBundle;
     private int embedded;
 
     EmbeddedBundles(LauncherJar jar, PrintStream err) {
+        this(jar, err, false);
+    }
+
+    /** @param clustered whether the bundles of {@link #REMOTE_FOLDER} are installed too */
+    EmbeddedBundles(LauncherJar jar, PrintStream err, boolean clustered) {
         this.jar = jar;
         this.err = err;
+        this.folders = clustered ? List.of(FOLDER, REMOTE_FOLDER) : List.of(FOLDER);
     }
 
     /** Installs every embedded bundle not yet installed (a restarted framework keeps its own). */
     List<Bundle> install(BundleContext context) throws IOException {
         List<Bundle> bundles = new ArrayList<>();
-        for (String entry : jar.list(FOLDER)) {
+        List<String> entries = new ArrayList<>();
+        for (String folder : folders) {
+            entries.addAll(jar.list(folder));
+        }
+        for (String entry : entries) {
             if (!entry.endsWith(".jar")) {
                 continue;
             }

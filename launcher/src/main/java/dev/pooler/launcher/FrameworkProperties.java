@@ -49,6 +49,7 @@ final class FrameworkProperties {
         p.put("pooler.default.pool", "false");
         p.put(Settings.HOME, settings.home.toString());
         p.put(Settings.PYTHON, settings.python);
+        p.putAll(settings.cluster);
         if (!interactive) {
             // No terminal (CI, service, background): no prompt reading a closed stdin, and a
             // profile that does not set up line editing (Gogo's own fails without a reader).

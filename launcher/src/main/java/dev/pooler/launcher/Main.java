@@ -107,7 +107,7 @@ public final class Main {
             writeQuietShellProfile();
         }
         new LogForwarder(fw.getBundleContext(), err, System.getProperty(LogForwarder.LEVEL_PROPERTY)).open();
-        EmbeddedBundles embedded = new EmbeddedBundles(jar, err);
+        EmbeddedBundles embedded = new EmbeddedBundles(jar, err, settings.clustered());
         List<Bundle> bundles = embedded.install(fw.getBundleContext());
         fw.start();
         int failed = embedded.start(fw.getBundleContext(), bundles);

@@ -24,6 +24,18 @@ final class Settings {
     static final String CONSOLE_USER = "pooler.console.user";
     static final String CONSOLE_PASSWORD = "pooler.console.password";
     static final String PYTHON = "pooler.python";
+    /** DESIGN §10: this node's name in a cluster (default: the host name, decided by the remote bundle). */
+    static final String NODE = "pooler.node";
+    /** This node's zone (default {@code default}). */
+    static final String ZONE = "pooler.zone";
+    /** Unset: one node, the remote bundles not even installed; {@code embedded}; or {@code host:port[,host:port…]}. */
+    static final String DISCOVERY = "pooler.discovery";
+    /** The embedded ZooKeeper's port (default 2181). */
+    static final String DISCOVERY_PORT = "pooler.discovery.port";
+    /** The interface remote endpoints (and an embedded ZooKeeper) listen on (default 127.0.0.1). */
+    static final String CLUSTER_HOST = "pooler.cluster.host";
+    /** The cluster settings passed on as framework properties when given. */
+    static final List<String> CLUSTER = List.of(NODE, ZONE, DISCOVERY, DISCOVERY_PORT, CLUSTER_HOST);
     /**
      * System properties that would carry the console password: ours and the Web Console's own. Also
      * matched written as environment variables ({@code -DPOOLER_CONSOLE_PASSWORD=…}).
@@ -37,6 +49,8 @@ final class Settings {
     /** From {@code POOLER_CONSOLE_PASSWORD} only; empty when it is read from (or generated into) {@code <home>/console.password}. */
     final Optional<String> consolePassword;
     final String python;
+    /** The cluster settings that were given ({@link #CLUSTER}), by property name; empty for one node. */
+    final Map<String, String> cluster;
 
     Settings(Map<String, String> env, Properties systemProperties) {
         this.home = Path.of(value(env, systemProperties, HOME, ".")).toAbsolutePath().normalize();
@@ -46,10 +60,27 @@ final class Settings {
         this.consoleUser = value(env, systemProperties, CONSOLE_USER, "pooler");
         this.consolePassword = Optional.ofNullable(fromEnvironment(env, CONSOLE_PASSWORD));
         this.python = value(env, systemProperties, PYTHON, "python3");
+        Map<String, String> clusterSettings = new java.util.LinkedHashMap<>();
+        for (String key : CLUSTER) {
+            String v = value(env, systemProperties, key, null);
+            if (v != null) {
+                clusterSettings.put(key, v);
+            }
+        }
+        this.cluster = Map.copyOf(clusterSettings);
+        if (!clustered() && clusterSettings.keySet().stream().anyMatch(k -> !k.equals(NODE) && !k.equals(ZONE))) {
+            throw new IllegalArgumentException("POOLER_DISCOVERY_PORT and POOLER_CLUSTER_HOST need POOLER_DISCOVERY "
+                    + "('embedded' or host:port[,host:port...]): without it this node runs alone");
+        }
         if (home.toString().contains(",")) {
             // FileInstall takes felix.fileinstall.dir as a comma-separated list.
             throw new IllegalArgumentException("POOLER_HOME must not contain a comma: " + home);
         }
+    }
+
+    /** Whether this node joins a cluster (POOLER_DISCOVERY set): only then are the remote bundles installed. */
+    boolean clustered() {
+        return cluster.containsKey(DISCOVERY);
     }
 
     static Settings fromEnvironment() {

@@ -78,6 +78,9 @@ public final class ConsoleModel {
         o.addProperty("sharingPolicy", lower(c.sharingPolicy()));
         o.add("specialization", text(c.specialization()));
         o.addProperty("zone", c.geographicZone());
+        // DESIGN §10: another node's pool, imported through Remote Services; null = this node's own.
+        o.add("node", p.remoteNode().<JsonElement>map(JsonPrimitive::new).orElse(JsonNull.INSTANCE));
+        o.addProperty("remote", p.remoteNode().isPresent());
         o.add("capabilities", strings(c.capabilities().stream().sorted().toList()));
         o.add("toolsAllowed", strings(c.allowedTools().stream().sorted().toList()));
         o.addProperty("size", c.size());
