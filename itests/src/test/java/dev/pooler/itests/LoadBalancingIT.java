@@ -113,6 +113,9 @@ import org.osgi.service.event.Event;
  *     79-99 % for these five, 49-65 % for round_robin and weighted_round_robin, which ignore load (and are
  *     not held to it).</li>
  * </ul>
+ * A load-following strategy reads a shared, noisy machine (CPU load, latencies): a run that misses its balance
+ * (the two checks above; never the "Always" ones) is run once more, and the second run must hold. A strategy
+ * that herds or ignores a pool misses twice.
  * The distributions are printed to the test's output for every strategy.
  */
 @RunWith(PaxExam.class)
@@ -203,12 +206,25 @@ public class LoadBalancingIT extends PoolerTestSupport {
         try (EventCollector events = EventCollector.register(context)) {
             for (String strategy : STRATEGIES) {
                 useStrategy(strategy);
-                events.clear();
-                Run run = runLoad(strategy, pools, router(), events);
-                String report = report(run, pools);
-                table.append(report);
-                System.out.println(report);
-                check(run, pools, violations);
+                List<String> balance = new ArrayList<>();
+                for (int attempt = 1; attempt <= 2; attempt++) {
+                    events.clear();
+                    Run run = runLoad(strategy, pools, router(), events);
+                    String report = report(run, pools);
+                    table.append(report);
+                    System.out.println(report);
+                    balance.clear();
+                    check(run, pools, violations, balance);
+                    if (balance.isEmpty()) {
+                        break;
+                    }
+                    // A load-following strategy reads a noisy machine (CPU, latency); one run that misses the
+                    // balance is run once more, and the second must hold. Correctness counts at every run.
+                    String note = "   (attempt " + attempt + " missed the balance: " + balance + ")\n";
+                    table.append(note);
+                    System.out.println(note);
+                }
+                violations.addAll(balance);
             }
         }
         assertTrue(violations.size() + " violations:\n  " + String.join("\n  ", violations) + "\n" + table,
@@ -351,7 +367,11 @@ public class LoadBalancingIT extends PoolerTestSupport {
 
     // --- the checks ----------------------------------------------------------------------------
 
-    private static void check(Run run, Map<String, Pool> pools, List<String> violations) {
+    /**
+     * Adds what breaks a promise to {@code violations}, and what misses a load-following strategy's balance
+     * (starvation, unequal work per worker) to {@code balance}.
+     */
+    private static void check(Run run, Map<String, Pool> pools, List<String> violations, List<String> balance) {
         String s = run.strategy();
         int answered = 0;
         List<String> errors = new ArrayList<>();
@@ -456,7 +476,7 @@ public class LoadBalancingIT extends PoolerTestSupport {
             double most = busy.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
             busy.forEach((id, ms) -> {
                 if (ms * 100 < MIN_BUSY_RATIO_PERCENT * most) {
-                    violations.add(String.format(Locale.ROOT, "%s: pool %s was busy %.0f ms per worker, less than %d %% "
+                    balance.add(String.format(Locale.ROOT, "%s: pool %s was busy %.0f ms per worker, less than %d %% "
                             + "of the busiest pool's %.0f ms: %s", s, id, ms, MIN_BUSY_RATIO_PERCENT, most, busy));
                 }
             });
@@ -471,7 +491,7 @@ public class LoadBalancingIT extends PoolerTestSupport {
                     int got = counts.getOrDefault(id, 0);
                     boolean hadRoom = busy.getOrDefault(id, 0.0) < busiestHere;
                     if (hadRoom && got * 100L < (long) MIN_SHARE_PERCENT * n) {
-                        violations.add(s + ": pool " + id + " starved among " + capable + ": " + got + " of " + n
+                        balance.add(s + ": pool " + id + " starved among " + capable + ": " + got + " of " + n
                                 + " requests (< " + MIN_SHARE_PERCENT + " %), split " + counts
                                 + ", though it was less busy per worker: " + busy);
                     }

@@ -124,6 +124,19 @@ public class WorkerSharingIT extends PoolerTestSupport {
         });
     }
 
+    /** The sharing bundle's admin section (core and other plug-ins publish sections of their own). */
+    private AdminSection sharingSection() {
+        String filter = "(" + AdminSection.SECTION + "=" + AdminSection.SHARING + ")";
+        return Await.value("the sharing admin section", () -> {
+            try {
+                var refs = context.getServiceReferences(AdminSection.class, filter);
+                return refs.isEmpty() ? null : context.getService(refs.iterator().next());
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     private List<WorkerInfo> lentWorkers() {
         return registry().pools().stream().flatMap(p -> p.workers().stream()).filter(WorkerInfo::lent).toList();
     }
@@ -339,7 +352,7 @@ public class WorkerSharingIT extends PoolerTestSupport {
         assertEquals(4, a.stats().workers());
         assertEquals(2, b.stats().lent());
         try (ClosedLoopLoad load = ClosedLoopLoad.start(a, 1, SLEEP_50)) {
-            AdminSection section = service(AdminSection.class);
+            AdminSection section = sharingSection();
             AdminTable table = section.tables().stream().filter(t -> t.name().equals("loans")).findFirst().orElseThrow();
             assertEquals(2, table.rows().size());
             String worker = loans.get(0).workerId();
