@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -35,7 +36,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -60,9 +60,7 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
     private final AffinityPolicy policy;
     private final MappingFile saved;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
+    private final OptionalEventAdmin eventAdmin = new OptionalEventAdmin();
 
     @Activate
     public SessionAffinityService(@Reference RequestRouter router, @Reference PoolRegistry registry,
@@ -117,11 +115,19 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
         }
     }
 
+    /** Event Admin is optional: its type is named only in this annotation, which the JVM never loads. */
+    @Reference(service = EventAdmin.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindEventAdmin(ComponentServiceObjects<?> ea) {
+        eventAdmin.bind(ea);
+    }
+
+    void unbindEventAdmin(ComponentServiceObjects<?> ea) {
+        eventAdmin.unbind(ea);
+    }
+
     private void post(String topic, Map<String, Object> properties) {
-        EventAdmin ea = eventAdmin;
-        if (ea != null) {
-            ea.postEvent(new Event(topic, properties));
-        }
+        eventAdmin.post(topic, properties);
     }
 
     // --- SessionRouting: the router's seam

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -37,7 +38,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -69,9 +69,7 @@ public final class WorkerSharingService implements WorkerSharing, WorkerMigratio
     private final ScheduledExecutorService timer;
     private volatile SharingLimits limits;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile EventAdmin eventAdmin;
+    private final OptionalEventAdmin eventAdmin = new OptionalEventAdmin();
 
     @Activate
     public WorkerSharingService(@Reference WorkerExchange exchange, @Reference PoolRegistry registry,
@@ -158,15 +156,19 @@ public final class WorkerSharingService implements WorkerSharing, WorkerMigratio
         return out;
     }
 
+    /** Event Admin is optional: its type is named only in this annotation, which the JVM never loads. */
+    @Reference(service = EventAdmin.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindEventAdmin(ComponentServiceObjects<?> ea) {
+        eventAdmin.bind(ea);
+    }
+
+    void unbindEventAdmin(ComponentServiceObjects<?> ea) {
+        eventAdmin.unbind(ea);
+    }
+
     private void post(String topic, Map<String, Object> properties) {
-        EventAdmin ea = eventAdmin;
-        if (ea != null) {
-            try {
-                ea.postEvent(new Event(topic, properties));
-            } catch (RuntimeException e) {
-                // Event Admin going away: the event is lost, the loan is not.
-            }
-        }
+        eventAdmin.post(topic, properties);
     }
 
     private SharingPlanner planner() {

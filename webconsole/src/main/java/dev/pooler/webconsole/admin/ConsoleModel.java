@@ -5,6 +5,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.pooler.admin.PoolHealth;
+import dev.pooler.admin.PoolerAdmin;
 import dev.pooler.api.Pool;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolStats;
@@ -33,7 +35,7 @@ public final class ConsoleModel {
     private ConsoleModel() {
     }
 
-    public static JsonObject build(PoolerAdmin admin, long nowMillis) {
+    public static JsonObject build(PoolerAdmin admin, UtilizationHistory history, long nowMillis) {
         JsonObject root = new JsonObject();
         root.addProperty("generatedAt", nowMillis);
         JsonObject present = new JsonObject();
@@ -62,7 +64,7 @@ public final class ConsoleModel {
         root.add("workers", workersJson);
         root.add("strategy", strategy(admin));
         root.add("decisions", decisions(admin.router()));
-        root.add("history", history(admin.history()));
+        root.add("history", history(history));
         root.add("sections", sections(admin.sections()));
         return root;
     }

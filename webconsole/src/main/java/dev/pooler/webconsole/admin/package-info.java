@@ -1,6 +1,5 @@
 /**
- * What the console, the HTTP API and the shell share: {@link dev.pooler.webconsole.admin.PoolerAdmin}
- * (the services present and the administrative actions), the utilization history, and the JSON model
- * of the "Pools" page.
+ * The console's own model: the utilization history and the JSON model of the "Pools" page, built over
+ * {@link dev.pooler.admin.PoolerAdmin} (the shell bundle's administration model).
  */
 package dev.pooler.webconsole.admin;

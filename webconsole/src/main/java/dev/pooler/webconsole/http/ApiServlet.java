@@ -7,7 +7,7 @@ import dev.pooler.api.ErrorKind;
 import dev.pooler.api.Pool;
 import dev.pooler.api.PoolerException;
 import dev.pooler.webconsole.admin.ConsoleModel;
-import dev.pooler.webconsole.admin.PoolerAdmin;
+import dev.pooler.admin.PoolerAdmin;
 import dev.pooler.api.session.SessionState;
 import dev.pooler.api.session.SessionStore;
 import java.util.Optional;

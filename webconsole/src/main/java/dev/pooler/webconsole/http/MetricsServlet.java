@@ -1,7 +1,7 @@
 package dev.pooler.webconsole.http;
 
 import dev.pooler.api.metrics.MultiPoolMetrics;
-import dev.pooler.webconsole.admin.PoolerAdmin;
+import dev.pooler.admin.PoolerAdmin;
 import dev.pooler.webconsole.metrics.PrometheusWriter;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;

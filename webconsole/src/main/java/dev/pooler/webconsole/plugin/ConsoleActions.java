@@ -6,7 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.pooler.api.ErrorKind;
 import dev.pooler.api.PoolerException;
-import dev.pooler.webconsole.admin.PoolerAdmin;
+import dev.pooler.admin.PoolerAdmin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

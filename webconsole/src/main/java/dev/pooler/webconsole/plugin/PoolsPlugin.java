@@ -3,7 +3,8 @@ package dev.pooler.webconsole.plugin;
 import com.google.gson.JsonObject;
 import dev.pooler.api.PoolerException;
 import dev.pooler.webconsole.admin.ConsoleModel;
-import dev.pooler.webconsole.admin.PoolerAdmin;
+import dev.pooler.webconsole.admin.UtilizationSampler;
+import dev.pooler.admin.PoolerAdmin;
 import dev.pooler.webconsole.http.BoundedBody;
 import dev.pooler.webconsole.http.ErrorStatus;
 import dev.pooler.webconsole.http.JsonReplies;
@@ -44,10 +45,12 @@ public class PoolsPlugin extends AbstractServlet {
     private static final int ACTION_BODY_LIMIT = 64 * 1024;
 
     private final transient PoolerAdmin admin;
+    private final transient UtilizationSampler sampler;
 
     @Activate
-    public PoolsPlugin(@Reference PoolerAdmin admin) {
+    public PoolsPlugin(@Reference PoolerAdmin admin, @Reference UtilizationSampler sampler) {
         this.admin = admin;
+        this.sampler = sampler;
     }
 
     @Override
@@ -55,7 +58,7 @@ public class PoolsPlugin extends AbstractServlet {
         String path = Optional.ofNullable(req.getPathInfo()).orElse("");
         String prefix = "/" + LABEL;
         if (path.equals(prefix + "/data.json")) {
-            JsonObject model = ConsoleModel.build(admin, System.currentTimeMillis());
+            JsonObject model = ConsoleModel.build(admin, sampler.history(), System.currentTimeMillis());
             JsonReplies.write(resp, 200, model);
         } else if (path.startsWith(prefix + "/res/")) {
             serveResource(path.substring((prefix + "/res/").length()), resp);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.pooler.admin.PoolHealth;
+import dev.pooler.admin.PoolerAdmin;
 import dev.pooler.api.PoolStats;
 import dev.pooler.api.PoolState;
 import dev.pooler.api.PoolType;
@@ -38,10 +40,10 @@ class ConsoleModelTest {
         var markup = Fakes.pool("markup_pool", PoolType.SPECIALIZED, 1, MARKUP, Fakes.stats("markup_pool", 1, 0, 0, 0, 0));
         var router = new Fakes.Router(Set.of("p2c", "round_robin"), List.of(
                 new RoutingDecision(1_000L, "embed", "embedding", "p2c", "general_pool", 2, 3_500, "ok")), r -> null);
-        PoolerAdmin admin = new PoolerAdmin(sampler, Fakes.registry(List.of(general, markup), false), router, config.admin(), null);
+        PoolerAdmin admin = new PoolerAdmin(Fakes.registry(List.of(general, markup), false), router, config.admin(), null);
         sampler.history().add(new UtilizationHistory.Sample(5L, Map.of("general_pool", 0.5), Map.of("general_pool", 2)));
 
-        JsonObject m = ConsoleModel.build(admin, 99L);
+        JsonObject m = ConsoleModel.build(admin, sampler.history(), 99L);
 
         assertEquals(99L, m.get("generatedAt").getAsLong());
         assertTrue(m.getAsJsonObject("present").get("router").getAsBoolean());
@@ -82,8 +84,8 @@ class ConsoleModelTest {
     @Test
     void theJsonTextCannotBeReadAsMarkup() {
         var markup = Fakes.pool("markup_pool", PoolType.SPECIALIZED, 1, MARKUP, Fakes.stats("markup_pool", 1, 0, 0, 0, 0));
-        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), Fakes.registry(List.of(markup), false), null, null, null);
-        String json = JsonReplies.toJson(ConsoleModel.build(admin, 0L));
+        PoolerAdmin admin = new PoolerAdmin(Fakes.registry(List.of(markup), false), null, null, null);
+        String json = JsonReplies.toJson(ConsoleModel.build(admin, new UtilizationSampler().history(), 0L));
         assertFalse(json.contains("<"), json);
         assertTrue(json.contains("\\u003cimg src\\u003dx onerror\\u003dalert(1)\\u003e"));
     }
@@ -99,8 +101,8 @@ class ConsoleModelTest {
 
     @Test
     void sectionsAppearOnlyWhenContributed() {
-        PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), null, null, null, null);
-        JsonObject m = ConsoleModel.build(admin, 0L);
+        PoolerAdmin admin = new PoolerAdmin(null, null, null, null);
+        JsonObject m = ConsoleModel.build(admin, new UtilizationSampler().history(), 0L);
         assertEquals(0, m.getAsJsonArray("sections").size());
         assertFalse(m.getAsJsonObject("present").get("registry").getAsBoolean());
         assertEquals(0, m.getAsJsonArray("pools").size());
@@ -116,7 +118,7 @@ class ConsoleModelTest {
             }
             @Override public String perform(String action, Map<String, String> parameters) { return "pinned"; }
         });
-        m = ConsoleModel.build(admin, 0L);
+        m = ConsoleModel.build(admin, new UtilizationSampler().history(), 0L);
         assertTrue(m.getAsJsonObject("present").get("affinity").getAsBoolean());
         JsonObject s = m.getAsJsonArray("sections").get(0).getAsJsonObject();
         assertEquals("affinity", s.get("name").getAsString());

@@ -11,8 +11,7 @@ import dev.pooler.api.ErrorKind;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
-import dev.pooler.webconsole.admin.PoolerAdmin;
-import dev.pooler.webconsole.admin.UtilizationSampler;
+import dev.pooler.admin.PoolerAdmin;
 import dev.pooler.webconsole.testing.Fakes;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -66,7 +65,7 @@ class ApiServletTest {
             answer.set(f);
             return f;
         });
-        return new ApiServlet(new PoolerAdmin(new UtilizationSampler(), null, router, null, null), bodyLimit);
+        return new ApiServlet(new PoolerAdmin(null, router, null, null), bodyLimit);
     }
 
     @Test

@@ -10,8 +10,7 @@ import dev.pooler.api.PoolerException;
 import dev.pooler.api.admin.AdminAction;
 import dev.pooler.api.admin.AdminSection;
 import dev.pooler.api.admin.AdminTable;
-import dev.pooler.webconsole.admin.PoolerAdmin;
-import dev.pooler.webconsole.admin.UtilizationSampler;
+import dev.pooler.admin.PoolerAdmin;
 import dev.pooler.webconsole.testing.Fakes;
 import java.util.Hashtable;
 import java.util.List;
@@ -23,7 +22,7 @@ class ConsoleActionsTest {
 
     private final Fakes.ConfigStore config = new Fakes.ConfigStore();
     private final Fakes.Router router = new Fakes.Router(Set.of("round_robin", "p2c", "ml_optimized"), List.of(), r -> null);
-    private final PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(),
+    private final PoolerAdmin admin = new PoolerAdmin(
             Fakes.registry(List.of(Fakes.pool("general_pool", PoolType.GENERAL, 2, null, Fakes.stats("general_pool", 2, 0, 0, 0, 0))), false),
             router, config.admin(), null);
 

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -82,12 +83,16 @@ public class PoolHost implements PoolLookup {
         return p == null || p.isBlank() ? "python3" : p.trim();
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindEventAdmin(EventAdmin ea) {
+    /**
+     * Event Admin is optional (see {@link EventAdminSink}): its type appears only in this annotation, which the
+     * JVM never loads; the method takes DS's own type.
+     */
+    @Reference(service = EventAdmin.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindEventAdmin(ComponentServiceObjects<?> ea) {
         events.bind(ea);
     }
 
-    void unbindEventAdmin(EventAdmin ea) {
+    void unbindEventAdmin(ComponentServiceObjects<?> ea) {
         events.unbind(ea);
     }
 

@@ -156,7 +156,7 @@ public class PoolRegistryImpl implements PoolRegistry {
             return poolsByType(PoolType.GENERAL).stream().findFirst().orElse(pools.values().iterator().next());
         }
         if (!host.defaultPoolAllowed()) {
-            throw new PoolerException(ErrorKind.NO_CAPABLE_POOL, "no pool is running yet: the pools of conf/ are starting"
+            throw new PoolerException(ErrorKind.NO_CAPABLE_POOL, "no pool is running yet: the configured pools (dev.pooler.pool) are starting"
                     + " (pooler.default.pool=false, so no default pool is started on the request path)", DEFAULT_POOL);
         }
         try {

@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -153,13 +154,17 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
         closed = true;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindEventAdmin(EventAdmin ea) {
+    /**
+     * Event Admin is optional (see {@link EventAdminSink}): its type appears only in this annotation, which the
+     * JVM never loads; the method takes DS's own type.
+     */
+    @Reference(service = EventAdmin.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindEventAdmin(ComponentServiceObjects<?> ea) {
         eventAdmin.bind(ea);
         flushPendingRejection();
     }
 
-    void unbindEventAdmin(EventAdmin ea) {
+    void unbindEventAdmin(ComponentServiceObjects<?> ea) {
         eventAdmin.unbind(ea);
     }
 

@@ -1,4 +1,4 @@
-package dev.pooler.webconsole.shell;
+package dev.pooler.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +9,8 @@ import dev.pooler.api.Response;
 import dev.pooler.api.admin.AdminAction;
 import dev.pooler.api.admin.AdminSection;
 import dev.pooler.api.admin.AdminTable;
-import dev.pooler.webconsole.admin.PoolerAdmin;
-import dev.pooler.webconsole.admin.UtilizationSampler;
-import dev.pooler.webconsole.testing.Fakes;
+import dev.pooler.admin.PoolerAdmin;
+import dev.pooler.testing.Fakes;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ class PoolerCommandsTest {
     private final Fakes.ConfigStore config = new Fakes.ConfigStore();
     private final Fakes.Router router = new Fakes.Router(Set.of("round_robin", "p2c"), List.of(),
             r -> CompletableFuture.completedFuture(new Response(r.pool() == null ? "general_pool" : r.pool(), "w1", r.args(), 0, 1_000_000)));
-    private final PoolerAdmin admin = new PoolerAdmin(new UtilizationSampler(), Fakes.registry(List.of(
+    private final PoolerAdmin admin = new PoolerAdmin(Fakes.registry(List.of(
             Fakes.pool("general_pool", PoolType.GENERAL, 8, null, Fakes.stats("general_pool", 8, 2, 0, 10, 0)),
             Fakes.pool("embedding_pool", PoolType.EMBEDDING, 4, "ada", Fakes.stats("embedding_pool", 4, 0, 0, 0, 0))), false),
             router, config.admin(), null);

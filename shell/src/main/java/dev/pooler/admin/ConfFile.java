@@ -1,4 +1,4 @@
-package dev.pooler.webconsole.admin;
+package dev.pooler.admin;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,2 +1,2 @@
 /** The Gogo commands {@code pooler:*}: the console's data and actions from a shell. */
-package dev.pooler.webconsole.shell;
+package dev.pooler.shell;

@@ -1,4 +1,4 @@
-package dev.pooler.webconsole.admin;
+package dev.pooler.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

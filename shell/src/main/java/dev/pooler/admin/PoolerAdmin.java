@@ -1,4 +1,4 @@
-package dev.pooler.webconsole.admin;
+package dev.pooler.admin;
 
 import dev.pooler.api.ErrorKind;
 import dev.pooler.api.Pool;
@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Pattern;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -53,7 +54,8 @@ public class PoolerAdmin {
     private static final Pattern STRATEGY_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final System.Logger LOG = System.getLogger(PoolerAdmin.class.getName());
 
-    private final UtilizationSampler sampler;
+    /** Where pool configurations go in this container, for messages (see {@link #poolConfigurationHint}). */
+    private final String configurationFolder;
     private final Map<Long, String> strategyNames = new ConcurrentHashMap<>();
     /** Sections by "name#service.id", so that two bundles contributing one name both show. */
     private final Map<String, SectionRef> sections = new ConcurrentSkipListMap<>();
@@ -83,14 +85,14 @@ public class PoolerAdmin {
     }
 
     @Activate
-    public PoolerAdmin(@Reference UtilizationSampler sampler) {
-        this.sampler = sampler;
+    public PoolerAdmin(BundleContext context) {
+        this.configurationFolder = watchedFolder(context.getProperty("felix.fileinstall.dir"));
     }
 
-    /** For tests: an admin over the given services (any may be null). */
-    public PoolerAdmin(UtilizationSampler sampler, PoolRegistry registry, RequestRouter router,
-                       ConfigurationAdmin configAdmin, MultiPoolMetrics metrics) {
-        this.sampler = sampler;
+    /** For tests: an admin over the given services (any may be null), in a container without FileInstall. */
+    public PoolerAdmin(PoolRegistry registry, RequestRouter router, ConfigurationAdmin configAdmin,
+                       MultiPoolMetrics metrics) {
+        this.configurationFolder = null;
         this.registry = registry;
         this.router = router;
         this.configAdmin = configAdmin;
@@ -151,8 +153,23 @@ public class PoolerAdmin {
         return Optional.ofNullable(metrics);
     }
 
-    public UtilizationHistory history() {
-        return sampler.history();
+    /**
+     * How to add a pool here: a configuration of factory PID {@code dev.pooler.pool}, and where FileInstall
+     * watches a folder (the launcher's conf/, Karaf's etc/), the file that makes one.
+     */
+    public String poolConfigurationHint() {
+        String how = "add a configuration of factory PID dev.pooler.pool";
+        return configurationFolder == null ? how
+                : how + " (a dev.pooler.pool-<name>.cfg file in " + configurationFolder + ")";
+    }
+
+    /** The first folder of FileInstall's {@code felix.fileinstall.dir} (comma-separated), if set. */
+    static String watchedFolder(String dirs) {
+        if (dirs == null || dirs.isBlank()) {
+            return null;
+        }
+        String first = dirs.split(",")[0].trim();
+        return first.isEmpty() ? null : first;
     }
 
     public List<Pool> pools() {
@@ -213,8 +230,8 @@ public class PoolerAdmin {
     /**
      * Makes {@code name} the configured strategy: written to ConfigAdmin ({@value #LOADBALANCING_PID},
      * property {@value #STRATEGY_PROPERTY}), where the router picks it up live and where it stays across
-     * restarts of the bundles; and, when the configuration came from a watched {@code .cfg} file (the
-     * launcher's conf/), into that file, so it outlives a restart of the platform too. The other
+     * restarts of the bundles; and, when the configuration came from a {@code .cfg} file FileInstall watches
+     * (the launcher's conf/, Karaf's etc/), into that file, so it outlives a restart of the platform too. The other
      * properties of the configuration are kept.
      *
      * @throws PoolerException {@code BAD_REQUEST} for a name that is malformed or not among the strategies
@@ -251,7 +268,7 @@ public class PoolerAdmin {
         }
     }
 
-    /** Keeps the launcher's conf/ file in step, so the switch also outlives a restart of the platform. */
+    /** Keeps the configuration's .cfg file in step, so the switch also outlives a restart of the platform. */
     private static void writeBack(Object filename, String name) {
         ConfFile.of(filename).ifPresent(f -> {
             try {

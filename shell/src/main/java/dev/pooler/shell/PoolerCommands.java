@@ -1,4 +1,4 @@
-package dev.pooler.webconsole.shell;
+package dev.pooler.shell;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -14,8 +14,8 @@ import dev.pooler.api.WorkerInfo;
 import dev.pooler.api.admin.AdminAction;
 import dev.pooler.api.admin.AdminSection;
 import dev.pooler.api.admin.AdminTable;
-import dev.pooler.webconsole.admin.PoolHealth;
-import dev.pooler.webconsole.admin.PoolerAdmin;
+import dev.pooler.admin.PoolHealth;
+import dev.pooler.admin.PoolerAdmin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +74,7 @@ public class PoolerCommands {
                     String.join(",", p.config().capabilities().stream().sorted().toList())));
         }
         if (pools.isEmpty()) {
-            sb.append("(no pools: add a dev.pooler.pool configuration to conf/)\n");
+            sb.append("(no pools: ").append(admin.poolConfigurationHint()).append(")\n");
         }
         return sb.toString();
     }
