@@ -18,7 +18,7 @@ import dev.pooler.api.admin.AdminSection;
 import dev.pooler.api.admin.AdminTable;
 import dev.pooler.api.routing.RoutingDecision;
 import dev.pooler.webconsole.http.JsonReplies;
-import dev.pooler.webconsole.testing.Fakes;
+import dev.pooler.testing.Fakes;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;

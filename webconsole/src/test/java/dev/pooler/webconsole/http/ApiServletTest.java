@@ -12,7 +12,7 @@ import dev.pooler.api.PoolerException;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
 import dev.pooler.admin.PoolerAdmin;
-import dev.pooler.webconsole.testing.Fakes;
+import dev.pooler.testing.Fakes;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

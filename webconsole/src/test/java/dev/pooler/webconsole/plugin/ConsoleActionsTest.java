@@ -11,7 +11,7 @@ import dev.pooler.api.admin.AdminAction;
 import dev.pooler.api.admin.AdminSection;
 import dev.pooler.api.admin.AdminTable;
 import dev.pooler.admin.PoolerAdmin;
-import dev.pooler.webconsole.testing.Fakes;
+import dev.pooler.testing.Fakes;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
