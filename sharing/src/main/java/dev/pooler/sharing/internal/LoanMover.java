@@ -40,6 +40,9 @@ final class LoanMover {
 
     CompletableFuture<WorkerInfo> execute(PlannedMove m) {
         long start = clock.getAsLong();
+        // Taken now: while the worker is in transit it is lent by no pool, and a sample may drop its loan
+        // from the book before the move completes.
+        long loanSince = m.kind() == PlannedMove.Kind.LEND ? -1 : book.loanStartedAt(m.workerId());
         return exchange.move(m.workerId(), m.to(), m.mode(), DEADLINE, m.reason()).toCompletableFuture()
                 .whenComplete((info, e) -> {
                     book.migrationAttempted(e == null);
@@ -57,7 +60,7 @@ final class LoanMover {
                         book.loanStarted(info, m.reason(), queued(m.to()), now);
                         post(m, info.ownerPool(), now - start, "started");
                     } else {
-                        long since = book.loanStartedAt(m.workerId());
+                        long since = loanSince >= 0 ? loanSince : book.loanStartedAt(m.workerId());
                         book.loanEnded(m.workerId(), m.from(), queued(m.from()), now);
                         post(m, info.ownerPool(), since < 0 ? 0 : now - since, "ended");
                     }
