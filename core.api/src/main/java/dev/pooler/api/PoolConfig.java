@@ -26,6 +26,7 @@ public final class PoolConfig {
     public static final String DEFAULT_POOL_TYPE = "general";
     public static final String DEFAULT_PRIORITY = "medium";
     public static final String DEFAULT_SHARING_POLICY = "overflow";
+    public static final String DEFAULT_LAUNCH_MODE = "fork";
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9_][a-z0-9_.-]*");
@@ -41,6 +42,7 @@ public final class PoolConfig {
     private final String geographicZone;
     private final Set<String> capabilities;
     private final WorkerSpec workerSpec;
+    private final LaunchMode launchMode;
 
     private PoolConfig(Builder b) {
         this.poolId = b.poolId == null ? "pool_" + UUID.randomUUID().toString().substring(0, 8) : b.poolId;
@@ -54,6 +56,7 @@ public final class PoolConfig {
         this.geographicZone = b.geographicZone;
         this.capabilities = Set.copyOf(b.capabilities);
         this.workerSpec = b.workerSpec;
+        this.launchMode = b.launchMode;
     }
 
     public static Builder builder() {
@@ -74,6 +77,7 @@ public final class PoolConfig {
         b.geographicZone = geographicZone;
         b.capabilities = new LinkedHashSet<>(capabilities);
         b.workerSpec = workerSpec;
+        b.launchMode = launchMode;
         return b;
     }
 
@@ -90,6 +94,8 @@ public final class PoolConfig {
     /** Command families this pool serves; {@link #ALL} means any. */
     public Set<String> capabilities() { return capabilities; }
     public WorkerSpec workerSpec() { return workerSpec; }
+    /** How its workers are started; a change applies to the workers launched after it. */
+    public LaunchMode launchMode() { return launchMode; }
 
     /** Whether this pool serves the given capability (command family). */
     public boolean supports(String capability) {
@@ -110,13 +116,13 @@ public final class PoolConfig {
                 && sharingPolicy == c.sharingPolicy && Objects.equals(specialization, c.specialization)
                 && resourceLimits.equals(c.resourceLimits) && affinityRules.equals(c.affinityRules)
                 && geographicZone.equals(c.geographicZone) && capabilities.equals(c.capabilities)
-                && workerSpec.equals(c.workerSpec);
+                && workerSpec.equals(c.workerSpec) && launchMode == c.launchMode;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(poolId, poolType, size, priority, sharingPolicy, specialization, resourceLimits,
-                affinityRules, geographicZone, capabilities, workerSpec);
+                affinityRules, geographicZone, capabilities, workerSpec, launchMode);
     }
 
     @Override
@@ -140,6 +146,7 @@ public final class PoolConfig {
         private String geographicZone = DEFAULT_ZONE;
         private Set<String> capabilities = new LinkedHashSet<>(Set.of(ALL));
         private WorkerSpec workerSpec = WorkerSpec.defaults();
+        private LaunchMode launchMode = LaunchMode.parse("launch_mode", DEFAULT_LAUNCH_MODE);
 
         private Builder() {
         }
@@ -154,6 +161,7 @@ public final class PoolConfig {
         public Builder affinityRules(Map<String, String> v) { this.affinityRules = v == null ? new LinkedHashMap<>() : new LinkedHashMap<>(v); return this; }
         public Builder geographicZone(String v) { this.geographicZone = v; return this; }
         public Builder workerSpec(WorkerSpec v) { this.workerSpec = v; return this; }
+        public Builder launchMode(LaunchMode v) { this.launchMode = v; return this; }
 
         public Builder capabilities(Iterable<String> v) {
             this.capabilities = new LinkedHashSet<>();
@@ -191,6 +199,9 @@ public final class PoolConfig {
             }
             if (resourceLimits == null) {
                 throw new InvalidConfigException("resource_limits", "missing");
+            }
+            if (launchMode == null) {
+                throw new InvalidConfigException("launch_mode", "missing");
             }
             if (geographicZone == null || geographicZone.isBlank()) {
                 throw new InvalidConfigException("geographic_zone", "must not be empty");

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +40,6 @@ public final class WorkerProcess {
 
     private static final System.Logger LOG = System.getLogger(WorkerProcess.class.getName());
     private static final Gson GSON = new Gson();
-    /** Inherited environment variables that never reach a worker (the console's credentials). */
-    private static final String SCRUBBED_PREFIX = "POOLER_CONSOLE_";
 
     private final String workerId;
     private final String ownerPool;
@@ -53,6 +50,7 @@ public final class WorkerProcess {
     private final int maxLogLineBytes;
     private final WorkerListener listener;
     private final Executor answers;
+    private final WorkerStarter starter;
     private final long startedAtMillis = System.currentTimeMillis();
     private final CompletableFuture<WorkerProcess> ready = new CompletableFuture<>();
     private final AtomicBoolean exited = new AtomicBoolean();
@@ -66,7 +64,9 @@ public final class WorkerProcess {
         }
     });
 
-    private volatile Process process;
+    private volatile WorkerChannel process;
+    /** Set when stdin was closed (or the process ended) before the worker connected: it never opens. */
+    private boolean inputClosed;
     private volatile OutputStream stdin;
     private volatile long pid = -1;
     private volatile List<String> capabilities = List.of();
@@ -78,6 +78,15 @@ public final class WorkerProcess {
 
     public WorkerProcess(String workerId, String ownerPool, WorkerSpec spec, String specialization, Path runtimeDir,
                          int maxReplyBytes, int maxLogLineBytes, WorkerListener listener, Executor answers) {
+        this(workerId, ownerPool, spec, specialization, runtimeDir, maxReplyBytes, maxLogLineBytes, listener, answers,
+                WorkerStarter.SPAWN);
+    }
+
+    /** A worker started by {@code starter}: spawned, or forked from a template ({@link ForkStarter}). */
+    public WorkerProcess(String workerId, String ownerPool, WorkerSpec spec, String specialization, Path runtimeDir,
+                         int maxReplyBytes, int maxLogLineBytes, WorkerListener listener, Executor answers,
+                         WorkerStarter starter) {
+        this.starter = starter;
         this.workerId = workerId;
         this.ownerPool = ownerPool;
         this.spec = spec;
@@ -91,19 +100,8 @@ public final class WorkerProcess {
 
     /** Launches the process. The returned stage completes when the worker's handshake arrives. */
     public CompletableFuture<WorkerProcess> start() {
-        List<String> cmd = new ArrayList<>(List.of(spec.python(), "-u", "-m", "pooler_worker",
-                "--adapter", spec.adapter(), "--worker-id", workerId, "--pool", ownerPool));
-        if (specialization != null) {
-            cmd.add("--specialization");
-            cmd.add(specialization);
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(runtimeDir.toFile());
-        environment(pb.environment());
         try {
-            if (!Files.isDirectory(runtimeDir)) {
-                throw new IOException("the worker runtime folder " + runtimeDir + " does not exist");
-            }
-            process = pb.start();
+            process = starter.start(new WorkerLaunch(workerId, ownerPool, spec, specialization, runtimeDir, maxReplyBytes));
         } catch (IOException e) {
             String reason = "cannot launch '" + spec.python() + "': " + e.getMessage();
             exited.set(true);
@@ -112,7 +110,6 @@ public final class WorkerProcess {
             return ready;
         }
         pid = process.pid();
-        stdin = process.getOutputStream();
         Thread out = new Thread(this::readLoop, "pooler-worker-" + workerId);
         out.setDaemon(true);
         out.start();
@@ -120,17 +117,6 @@ public final class WorkerProcess {
         err.setDaemon(true);
         err.start();
         return ready;
-    }
-
-    /** The worker's environment: the JVM's without the console's secrets, then the pool's own. */
-    private void environment(Map<String, String> env) {
-        env.keySet().removeIf(k -> k.startsWith(SCRUBBED_PREFIX));
-        env.putAll(spec.env());
-        String extra = env.get("PYTHONPATH");
-        env.put("PYTHONPATH", runtimeDir + (extra == null || extra.isBlank() ? "" : java.io.File.pathSeparator + extra));
-        env.put("PYTHONUNBUFFERED", "1");
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
-        env.put("POOLER_MAX_REPLY_BYTES", Integer.toString(maxReplyBytes));
     }
 
     /** Sends a request frame without a session. Returns false if the worker's stdin is closed (it is dying). */
@@ -267,10 +253,9 @@ public final class WorkerProcess {
 
     /** Kills the process and its children at once (SIGKILL). */
     public void kill() {
-        Process p = process;
+        WorkerChannel p = process;
         if (p != null) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            p.kill();
         }
         closeStdin();
     }
@@ -292,6 +277,7 @@ public final class WorkerProcess {
     private synchronized void closeStdin() {
         OutputStream os = stdin;
         stdin = null;
+        inputClosed = true;
         if (os != null) {
             try {
                 os.close();
@@ -301,9 +287,24 @@ public final class WorkerProcess {
         }
     }
 
+    /** The worker's frames, once it is connected (at once for a spawned one); then its stdin is open for writes. */
+    private InputStream connect() throws IOException {
+        InputStream out = process.frames();
+        OutputStream in = process.input();
+        synchronized (this) {
+            if (!inputClosed) {
+                stdin = in;
+            } else {
+                in.close();
+            }
+        }
+        pid = process.pid();
+        return out;
+    }
+
     private void readLoop() {
         String reason = "its output closed";
-        try (InputStream out = process.getInputStream()) {
+        try (InputStream out = connect()) {
             LineReader r = new LineReader(out, maxReplyBytes);
             String line;
             while ((line = r.readLine()) != null) {
@@ -518,7 +519,7 @@ public final class WorkerProcess {
     }
 
     private void stderrLoop() {
-        try (InputStream err = process.getErrorStream()) {
+        try (InputStream err = process.log()) {
             LineReader r = new LineReader(err, maxLogLineBytes);
             String line;
             while ((line = r.readLine()) != null) {
@@ -542,7 +543,7 @@ public final class WorkerProcess {
     public long startedAtMillis() { return startedAtMillis; }
     public List<String> capabilities() { return capabilities; }
     public CompletableFuture<WorkerProcess> ready() { return ready; }
-    public boolean isAlive() { Process p = process; return p != null && p.isAlive() && !exited.get(); }
+    public boolean isAlive() { WorkerChannel p = process; return p != null && p.isAlive() && !exited.get(); }
     public boolean hasExited() { return exited.get(); }
 
     /** Resident memory of the process in KiB, read from /proc; -1 where unknown. */

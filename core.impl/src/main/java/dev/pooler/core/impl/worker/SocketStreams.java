@@ -1,0 +1,92 @@
+package dev.pooler.core.impl.worker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Blocking streams over a connected Unix domain socket, read and written from different threads at once.
+ * {@code Channels.newInputStream} would not do: on Java 17 its reads and writes share the channel's
+ * blocking lock, so a reader waiting for a reply would hold up every write.
+ */
+final class SocketStreams {
+
+    private SocketStreams() {
+    }
+
+    static InputStream in(SocketChannel ch) {
+        return new InputStream() {
+            private ByteBuffer wrapped = ByteBuffer.allocate(0);
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                ByteBuffer bb = wrapped;
+                if (!bb.hasArray() || bb.array() != b) {
+                    bb = ByteBuffer.wrap(b); // the caller reads into the same array every time: wrapped once
+                    wrapped = bb;
+                }
+                bb.limit(off + len).position(off);
+                return ch.read(bb);
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
+        };
+    }
+
+    static OutputStream out(SocketChannel ch) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+                while (bb.hasRemaining()) {
+                    ch.write(bb);
+                }
+            }
+
+            /** The worker's end of input (its stdin EOF); what it still writes can be read. */
+            @Override
+            public void close() throws IOException {
+                if (ch.isOpen()) {
+                    ch.shutdownOutput();
+                }
+            }
+        };
+    }
+
+    /** Reads the connection's first line ({@code <token> <channel>}), byte by byte so nothing after it is taken. */
+    static String hello(SocketChannel ch, int max) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (sb.length() < max) {
+            one.clear();
+            if (ch.read(one) < 0) {
+                return null;
+            }
+            char c = (char) one.get(0);
+            if (c == '\n') {
+                return sb.toString();
+            }
+            sb.append(c);
+        }
+        return null;
+    }
+}
