@@ -16,9 +16,9 @@ Protocol (JSON lines; the template reads its stdin, writes its private stdout):
     stdin EOF -> the template exits (its workers die with it: see below).
 
 A forked worker connects twice to the Unix domain socket ``--socket`` (where
-the Java side listens), each time first writing ``<token> log\\n`` or
-``<token> protocol\\n``: its stderr (and fd 1) go to the first connection, its
-protocol frames to the second; from then on it is an ordinary worker
+the Java side listens), each time first writing ``<token> stderr\\n`` or
+``<token> frames\\n`` (40 bytes: the token is 32 hex digits): its stderr (and
+fd 1) go to the first connection, its protocol frames to the second; from then on it is an ordinary worker
 (runtime.serve), with its own process group and guardian.
 
 Lifetime: the template asks for SIGKILL when the JVM thread that started it
@@ -28,6 +28,7 @@ and fork do not mix): it waits with select() on its stdin and on a pipe that
 SIGCHLD writes to, and reaps its children itself.
 """
 
+import gc
 import json
 import os
 import select
@@ -85,6 +86,10 @@ def main(argv, proto_in, proto_out):
         _send(proto_out, {"ready": False, "fallback": "importing the adapter started threads (%s); a fork "
                                                       "would copy only one of them" % ", ".join(threads)})
         runtime._die(runtime.EXIT_OK)
+    # What the import built is shared with every worker: moved out of the collector's sight, a collection in a
+    # worker does not touch (and so copy) the pages that hold it.
+    gc.collect()
+    gc.freeze()
     _Template(opts, proto_in, proto_out, ppid).run()
 
 
@@ -177,12 +182,12 @@ class _Template(object):
             except OSError:
                 pass
         path = self.opts["socket"]
-        log = _connect(path, token, "log")
+        log = _connect(path, token, "stderr")
         sys.stderr.flush()
         os.dup2(log.fileno(), 2)
         os.dup2(log.fileno(), 1)
         log.close()
-        proto = _connect(path, token, "protocol")
+        proto = _connect(path, token, "frames")
         fd = proto.detach()
         proto_in = os.fdopen(fd, "rb", buffering=_READ)
         proto_out = os.fdopen(os.dup(fd), "wb", buffering=_READ)

@@ -20,7 +20,7 @@ record BenchOptions(int rounds, long durationMs, long sliceMs, long warmupMs, in
                     int pipeline, long spinMicros, int startupWorkers, String python, Path runtime, Set<String> only,
                     boolean verbose) {
 
-    static final Set<String> PARTS = Set.of("latency", "throughput", "startup");
+    static final Set<String> PARTS = Set.of("latency", "throughput", "startup", "alloc");
 
     /** name -> {default, meaning}; the order is the one --help prints. */
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
@@ -37,7 +37,7 @@ record BenchOptions(int rounds, long durationMs, long sliceMs, long warmupMs, in
         KNOWN.put("startup-workers", new String[] {"16", "workers of the large pool in the start-up benchmark"});
         KNOWN.put("python", new String[] {"python3", "the Python interpreter"});
         KNOWN.put("runtime", new String[] {"", "folder holding pooler_worker; auto = core.impl's copy on the classpath"});
-        KNOWN.put("only", new String[] {"latency,throughput,startup", "which benchmarks to run"});
+        KNOWN.put("only", new String[] {"latency,throughput,startup,alloc", "which benchmarks to run"});
         KNOWN.put("verbose", new String[] {"false", "keep the pools' INFO log lines"});
     }
 

@@ -42,6 +42,8 @@ final class ForkTemplate {
     private static final Gson GSON = new Gson();
     /** The exit status reported for the workers of a template that died: its death killed them (SIGKILL). */
     static final int KILLED_WITH_TEMPLATE = 128 + 9;
+    /** A connection's first line: {@code <token> frames\n} or {@code <token> stderr\n}, the token 32 hex digits. */
+    static final int HELLO_BYTES = 32 + 1 + 6 + 1;
 
     final Object key;
     final String poolId;
@@ -266,7 +268,7 @@ final class ForkTemplate {
         while (server.isOpen()) {
             try {
                 SocketChannel ch = server.accept();
-                String hello = SocketStreams.hello(ch, 80);
+                String hello = SocketStreams.hello(ch, HELLO_BYTES);
                 String[] parts = hello == null ? new String[0] : hello.split(" ");
                 ForkedChannel target = parts.length == 2 ? byToken.get(parts[0]) : null;
                 if (target == null) {

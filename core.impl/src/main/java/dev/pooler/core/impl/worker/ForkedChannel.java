@@ -42,7 +42,7 @@ final class ForkedChannel implements WorkerChannel {
     }
 
     void attach(String kind, SocketChannel ch) throws IOException {
-        CompletableFuture<SocketChannel> slot = "protocol".equals(kind) ? protocol : "log".equals(kind) ? log : null;
+        CompletableFuture<SocketChannel> slot = "frames".equals(kind) ? protocol : "stderr".equals(kind) ? log : null;
         if (slot == null || !slot.complete(ch)) {
             ch.close(); // unknown, or a second connection of the same kind: not this worker's
         }

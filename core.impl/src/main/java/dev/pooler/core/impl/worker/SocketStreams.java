@@ -72,21 +72,18 @@ final class SocketStreams {
         };
     }
 
-    /** Reads the connection's first line ({@code <token> <channel>}), byte by byte so nothing after it is taken. */
-    static String hello(SocketChannel ch, int max) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        ByteBuffer one = ByteBuffer.allocate(1);
-        while (sb.length() < max) {
-            one.clear();
-            if (ch.read(one) < 0) {
+    /**
+     * Reads a connection's first line, exactly {@code length} bytes with its newline (so nothing after it is
+     * taken); null if the connection ends first or the line is not that long.
+     */
+    static String hello(SocketChannel ch, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
                 return null;
             }
-            char c = (char) one.get(0);
-            if (c == '\n') {
-                return sb.toString();
-            }
-            sb.append(c);
         }
-        return null;
+        String line = new String(b.array(), java.nio.charset.StandardCharsets.US_ASCII);
+        return line.endsWith("\n") ? line.substring(0, length - 1) : null;
     }
 }
