@@ -47,8 +47,14 @@ final class SocketStreams {
         };
     }
 
+    /** Bytes of the buffer a stream writes through (frames are copied in; no wrapper object per write). */
+    static final int WRITE_BUFFER = 16 * 1024;
+
+    /** Writes are the caller's to serialize ({@code WorkerProcess} writes under its lock). */
     static OutputStream out(SocketChannel ch) {
         return new OutputStream() {
+            private final ByteBuffer buf = ByteBuffer.allocateDirect(WRITE_BUFFER);
+
             @Override
             public void write(int b) throws IOException {
                 write(new byte[] {(byte) b}, 0, 1);
@@ -56,9 +62,15 @@ final class SocketStreams {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-                while (bb.hasRemaining()) {
-                    ch.write(bb);
+                while (len > 0) {
+                    int n = Math.min(len, buf.capacity());
+                    buf.clear();
+                    buf.put(b, off, n).flip();
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    off += n;
+                    len -= n;
                 }
             }
 

@@ -64,6 +64,8 @@ public final class WorkerProcess {
         }
     });
 
+    /** The request frame being written, reused (guarded by this object's monitor). */
+    private final FrameBytes frame = new FrameBytes();
     private volatile WorkerChannel process;
     /** Set when stdin was closed (or the process ended) before the worker connected: it never opens. */
     private boolean inputClosed;
@@ -139,21 +141,23 @@ public final class WorkerProcess {
      */
     public boolean sendRequest(long id, String command, String argsJson, String sessionId, long sessionVersion,
                                String sessionState, boolean stream) {
-        StringBuilder sb = new StringBuilder(64 + command.length() + argsJson.length()
-                + (sessionState == null ? 0 : sessionState.length()));
-        sb.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":").append(argsJson);
-        if (sessionId != null) {
-            sb.append(",\"session\":{\"id\":").append(GSON.toJson(sessionId)).append(",\"version\":").append(sessionVersion);
-            if (sessionState != null) {
-                sb.append(",\"state\":").append(sessionState);
+        String quotedSession = sessionId == null ? null : GSON.toJson(sessionId);
+        synchronized (this) {
+            FrameBytes f = frame.reset();
+            f.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":").append(argsJson);
+            if (quotedSession != null) {
+                f.append(",\"session\":{\"id\":").append(quotedSession).append(",\"version\":").append(sessionVersion);
+                if (sessionState != null) {
+                    f.append(",\"state\":").append(sessionState);
+                }
+                f.append('}');
             }
-            sb.append('}');
+            if (stream) {
+                f.append(",\"stream\":true");
+            }
+            f.append("}\n");
+            return write(f.bytes(), f.length());
         }
-        if (stream) {
-            sb.append(",\"stream\":true");
-        }
-        sb.append("}\n");
-        return write(sb.toString());
     }
 
     /**
@@ -261,12 +265,17 @@ public final class WorkerProcess {
     }
 
     private synchronized boolean write(String frame) {
+        byte[] b = frame.getBytes(StandardCharsets.UTF_8);
+        return write(b, b.length);
+    }
+
+    private synchronized boolean write(byte[] b, int length) {
         OutputStream os = stdin;
         if (os == null) {
             return false;
         }
         try {
-            os.write(frame.getBytes(StandardCharsets.UTF_8));
+            os.write(b, 0, length);
             os.flush();
             return true;
         } catch (IOException e) {
@@ -361,11 +370,15 @@ public final class WorkerProcess {
         if (digits == 0 || !line.startsWith(OK_RESULT, i) || (!calls.isEmpty() && calls.containsKey(id)) || wasAbandoned(id)) {
             return false;
         }
-        JsonElement result;
-        try {
-            result = JsonParser.parseString(line.substring(i + OK_RESULT.length(), line.length() - 1));
-        } catch (RuntimeException e) {
-            return false;
+        int from = i + OK_RESULT.length();
+        int to = line.length() - 1;
+        JsonElement result = ReplyJson.parse(line, from, to);
+        if (result == null) { // not strict JSON (NaN…), or malformed: Gson decides, as before
+            try {
+                result = JsonParser.parseString(line.substring(from, to));
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
         listener.onResult(this, id, result);
         return true;
