@@ -232,6 +232,10 @@ class StreamsTest {
         long pid = p.pids().get(0);
         CompletableFuture<Response> f = p.execute(req("spin", "{}")).toCompletableFuture();
         Await.until("it runs", () -> p.stats().busy() == 1);
+        // Cancelled before the command starts, the worker answers at once ("cancelled before it ran") and stays: wait
+        // until it really spins (an idle worker uses no CPU).
+        long cpu0 = cpuMillis(pid);
+        Await.until("it spins", () -> cpuMillis(pid) - cpu0 >= 300);
         assertTrue(p.cancel(idOfRunning(p)));
         assertEquals(ErrorKind.CANCELLED, PoolerException.of(f.handle((x, t) -> t).get(10, TimeUnit.SECONDS)).kind());
         Await.until("the stuck worker is replaced", () -> !p.pids().isEmpty() && p.pids().get(0) != pid
@@ -241,6 +245,10 @@ class StreamsTest {
         assertEquals(0, p.stats().crashes()); // recycled on purpose, not a crash
         assertEquals(1, p.stats().cancelled());
         assertEquals(0, p.duplicateAnswers());
+    }
+
+    private static long cpuMillis(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(java.time.Duration::toMillis).orElse(0L);
     }
 
     private static long idOfRunning(PythonPool p) {
