@@ -42,7 +42,7 @@ final class BenchSetup {
 
     /** A pool of the bench adapter with the default limits (a queue deep enough for the in-flight load). */
     PythonPool newPool(String id, int size) {
-        return newPool(id, size, LaunchMode.parse("launch_mode", PoolConfig.DEFAULT_LAUNCH_MODE), ADAPTER);
+        return newPool(id, size, options.launch(), ADAPTER);
     }
 
     /** A pool of {@code adapter} whose workers are started as {@code mode} says. */
@@ -62,7 +62,7 @@ final class BenchSetup {
 
     /** Starts a pool and waits until all its workers are ready. */
     PythonPool startPool(String id, int size) throws InterruptedException {
-        return startPool(id, size, LaunchMode.parse("launch_mode", PoolConfig.DEFAULT_LAUNCH_MODE));
+        return startPool(id, size, options.launch());
     }
 
     /** Starts a pool of the bench adapter launched as {@code mode} and waits until all its workers are ready. */
