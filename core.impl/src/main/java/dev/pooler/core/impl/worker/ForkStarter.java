@@ -23,8 +23,13 @@ public final class ForkStarter implements WorkerStarter {
     private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
     private final String poolId;
+    /** Where templates are started and workers forked or spawned; see {@link #start}. */
+    private final java.util.concurrent.ThreadPoolExecutor thread;
+    /** Templates started and not yet ended. */
+    private int live;
     private final Duration templateTimeout;
-    private ForkTemplate current;
+    /** Written under this object's monitor; read without it. */
+    private volatile ForkTemplate current;
     /** Launch specs whose template could not serve, and why: they spawn. */
     private final Map<Object, String> refused = new HashMap<>();
     private boolean closed;
@@ -34,13 +39,43 @@ public final class ForkStarter implements WorkerStarter {
     public ForkStarter(String poolId, Duration templateTimeout) {
         this.poolId = poolId;
         this.templateTimeout = templateTimeout;
+        this.thread = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "pooler-fork-" + poolId);
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
+    /**
+     * Returns at once: the template (if one must start) and the fork, or the fallback spawn, happen on this
+     * starter's own thread, so a template importing a heavy adapter never holds up the caller (the pools'
+     * scheduler). That thread lives as long as a process it started may: a parent-death signal is tied to the
+     * thread that started the process, so it ends only once the starter is closed and its templates have ended.
+     */
     @Override
-    public synchronized WorkerChannel start(WorkerLaunch launch) throws IOException {
+    public WorkerChannel start(WorkerLaunch launch) throws IOException {
         if (!LINUX) {
             return spawn(launch, "fork start needs Linux, this is " + System.getProperty("os.name"));
         }
+        DeferredChannel d = new DeferredChannel();
+        try {
+            thread.execute(() -> {
+                try {
+                    d.become(startNow(launch));
+                } catch (IOException e) {
+                    d.fail(e);
+                } catch (RuntimeException | Error e) {
+                    d.fail(new IOException("the worker could not be started: " + e, e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IOException("pool " + poolId + " is closed", e);
+        }
+        return d;
+    }
+
+    private synchronized WorkerChannel startNow(WorkerLaunch launch) throws IOException {
         Object key = launch.templateKey();
         String why = refused.get(key);
         if (why != null || closed) {
@@ -77,7 +112,8 @@ public final class ForkStarter implements WorkerStarter {
         current = null;
         try {
             long t0 = System.nanoTime();
-            t = ForkTemplate.start(launch, templateTimeout);
+            live++; // ended (templateEnded) whether it starts or not
+            t = ForkTemplate.start(launch, templateTimeout, this::templateEnded);
             LOG.log(System.Logger.Level.INFO, "pool {0} forks its workers from a template (pid {1}, adapter {2}, ready in {3} ms)",
                     poolId, String.valueOf(t.pid()), launch.spec().adapter(), (System.nanoTime() - t0) / 1_000_000);
             current = t;
@@ -99,19 +135,31 @@ public final class ForkStarter implements WorkerStarter {
         return WorkerStarter.SPAWN.start(launch);
     }
 
-    /** The pid of the current template, -1 when there is none (for tests and the bench). */
-    public synchronized long templatePid() {
+    /** The pid of the current template, -1 when there is none (for tests and the bench). Never waits. */
+    public long templatePid() {
         ForkTemplate t = current;
         return t == null || t.isDead() ? -1 : t.pid();
     }
 
-    /** No more forks: the templates end with their last workers. */
+    /** No more forks: the templates end with their last workers, then this starter's thread. */
     @Override
     public synchronized void close() {
         closed = true;
         if (current != null) {
             current.retire();
             current = null;
+        }
+        endThreadIfDone();
+    }
+
+    private synchronized void templateEnded() {
+        live--;
+        endThreadIfDone();
+    }
+
+    private void endThreadIfDone() {
+        if (closed && live <= 0) {
+            thread.shutdown(); // queued starts still run (and spawn: the pool is closed); then the thread ends
         }
     }
 }

@@ -57,8 +57,12 @@ final class ForkTemplate {
     private volatile boolean dead;
     private volatile boolean retired;
     private volatile long readyAtNanos;
+    /** Runs once, when the template has ended (after {@link #destroy}). */
+    private final Runnable onEnd;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private ForkTemplate(WorkerLaunch launch, Path folder, ServerSocketChannel server, Process process) {
+    private ForkTemplate(WorkerLaunch launch, Path folder, ServerSocketChannel server, Process process, Runnable onEnd) {
+        this.onEnd = onEnd;
         this.key = launch.templateKey();
         this.poolId = launch.ownerPool();
         this.folder = folder;
@@ -70,8 +74,9 @@ final class ForkTemplate {
     /**
      * Starts a template for {@code launch}'s pool and waits until it is ready to fork. Throws naming why not:
      * the interpreter cannot start, the adapter cannot be imported, forking is unsafe (threads), time ran out.
+     * {@code onEnd} runs once when the template has ended, whether it started or not.
      */
-    static ForkTemplate start(WorkerLaunch launch, Duration timeout) throws IOException {
+    static ForkTemplate start(WorkerLaunch launch, Duration timeout, Runnable onEnd) throws IOException {
         Path folder = Files.createTempDirectory("pooler-fork-"); // rwx------ on POSIX
         Path socket = folder.resolve("t.sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -83,9 +88,10 @@ final class ForkTemplate {
         } catch (IOException e) {
             server.close();
             deleteFolder(folder);
+            onEnd.run();
             throw e;
         }
-        ForkTemplate t = new ForkTemplate(launch, folder, server, p);
+        ForkTemplate t = new ForkTemplate(launch, folder, server, p, onEnd);
         t.thread("out", t::readLoop);
         t.thread("err", t::stderrLoop);
         t.thread("accept", t::acceptLoop);
@@ -187,6 +193,10 @@ final class ForkTemplate {
         process.onExit().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> {
             process.destroyForcibly();
             return null;
+        }).thenCompose(x -> process.onExit()).thenRun(() -> {
+            if (ended.compareAndSet(false, true)) {
+                onEnd.run();
+            }
         });
     }
 

@@ -298,8 +298,14 @@ public final class WorkerProcess {
 
     /** The worker's frames, once it is connected (at once for a spawned one); then its stdin is open for writes. */
     private InputStream connect() throws IOException {
-        InputStream out = process.frames();
-        OutputStream in = process.input();
+        InputStream out;
+        OutputStream in;
+        try {
+            out = process.frames();
+            in = process.input();
+        } catch (IOException e) {
+            throw new NotStarted(e.getMessage(), e);
+        }
         synchronized (this) {
             if (!inputClosed) {
                 stdin = in;
@@ -309,6 +315,15 @@ public final class WorkerProcess {
         }
         pid = process.pid();
         return out;
+    }
+
+    /** The worker never came to be (a deferred start or a fork that failed): its reason as it is. */
+    private static final class NotStarted extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotStarted(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private void readLoop() {
@@ -323,6 +338,8 @@ public final class WorkerProcess {
                     general(line);
                 }
             }
+        } catch (NotStarted e) {
+            reason = e.getMessage();
         } catch (IOException e) {
             reason = "reading its output failed: " + e.getMessage();
         } catch (Throwable t) { // an OutOfMemoryError included: this worker ends, its pool replaces it

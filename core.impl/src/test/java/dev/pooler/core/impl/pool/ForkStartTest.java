@@ -54,6 +54,8 @@ class ForkStartTest {
         }
         for (String id : ids) {
             Await.until("no process of pool " + id + " is left", () -> PoolFaultsTest.poolProcesses(id).isEmpty());
+            Await.until("the fork thread of pool " + id + " has ended", () -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("pooler-fork-" + id)));
         }
         scheduler.shutdownNow();
     }
@@ -158,6 +160,19 @@ class ForkStartTest {
         assertEquals(PoolState.RUNNING, p.state());
         assertEquals(5, p.execute(Request.of("echo", n(5))).toCompletableFuture().get(30, TimeUnit.SECONDS)
                 .result().getAsJsonObject().get("n").getAsInt());
+    }
+
+    @Test
+    void aTemplateImportingAHeavyAdapterDoesNotHoldUpTheScheduler() throws Exception {
+        WorkerSpec heavy = new WorkerSpec("python3", "testing_heavy", Map.of("POOLER_HEAVY_IMPORT_MS", "3000"),
+                Duration.ofSeconds(30));
+        PythonPool p = start("fheavy", 2, LaunchMode.FORK, heavy);
+        CompletableFuture<Boolean> tick = new CompletableFuture<>();
+        // Runs on the pools' scheduler 50 ms in: before the template (3 s of import) is ready, unless a launch blocks it.
+        scheduler.schedule(() -> tick.complete(p.forks.templatePid() == -1), 50, TimeUnit.MILLISECONDS);
+        assertTrue(tick.get(30, TimeUnit.SECONDS), "the scheduler ran while the template still imported its adapter");
+        assertTrue(p.awaitReady(Duration.ofSeconds(30)));
+        assertTrue(p.forks.templatePid() > 0);
     }
 
     @Test
