@@ -14,7 +14,7 @@ from worker_harness import PY_ROOT  # noqa: E402
 STDLIB_OK = {
     "__future__", "ast", "collections", "dataclasses", "functools", "hashlib", "importlib", "json",
     "math", "operator", "os", "queue", "random", "re", "signal", "sys", "threading", "time",
-    "traceback", "types", "unicodedata", "pooler_worker", "ctypes",
+    "traceback", "types", "unicodedata", "pooler_worker", "ctypes", "gc", "select", "socket",
 }
 
 

@@ -1,4 +1,5 @@
-"""Entry point: ``python3 -u -m pooler_worker --adapter <module> ...``.
+"""Entry point: ``python3 -u -m pooler_worker --adapter <module> ...``; with ``--template``, a fork
+template (template.py).
 
 The very first thing done is to take the protocol channel away from user
 code: the real stdout is kept (as a private duplicate file descriptor) for
@@ -43,8 +44,11 @@ def _claim_stdio():
 
 def _main():
     proto_in, proto_out = _claim_stdio()
-    from pooler_worker.runtime import main
-    main(sys.argv[1:], proto_in, proto_out)
+    if "--template" in sys.argv[1:]:
+        from pooler_worker.template import main
+    else:
+        from pooler_worker.runtime import main
+    main([a for a in sys.argv[1:] if a != "--template"], proto_in, proto_out)
 
 
 if __name__ == "__main__":

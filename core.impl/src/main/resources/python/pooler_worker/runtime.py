@@ -1339,6 +1339,12 @@ def main(argv, proto_in, proto_out):
         proto_out.flush()
         _die(EXIT_USAGE)
         return
+    serve(opts, proto_in, proto_out, ppid)
+
+
+def serve(opts, proto_in, proto_out, ppid):
+    """Run a worker on its protocol streams until they end: also the life of a worker forked from a
+    template (template.py), whose parent `ppid` is the template and whose adapter is imported already."""
     _protect_lifetime(proto_in, proto_out, ppid)
     worker = Worker(proto_out, worker_id=opts["worker_id"], pool=opts["pool"],
                     specialization=opts["specialization"])

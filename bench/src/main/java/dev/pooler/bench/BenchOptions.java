@@ -4,6 +4,8 @@ import static dev.pooler.bench.OptionValues.nonNegative;
 import static dev.pooler.bench.OptionValues.number;
 import static dev.pooler.bench.OptionValues.positive;
 
+import dev.pooler.api.LaunchMode;
+import dev.pooler.api.PoolConfig;
 import dev.pooler.bench.OptionValues;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,9 +20,9 @@ import java.util.TreeSet;
  */
 record BenchOptions(int rounds, long durationMs, long sliceMs, long warmupMs, int workers, int inflight,
                     int pipeline, long spinMicros, int startupWorkers, String python, Path runtime, Set<String> only,
-                    boolean verbose) {
+                    boolean verbose, LaunchMode launch) {
 
-    static final Set<String> PARTS = Set.of("latency", "throughput", "startup");
+    static final Set<String> PARTS = Set.of("latency", "throughput", "startup", "alloc");
 
     /** name -> {default, meaning}; the order is the one --help prints. */
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
@@ -37,8 +39,10 @@ record BenchOptions(int rounds, long durationMs, long sliceMs, long warmupMs, in
         KNOWN.put("startup-workers", new String[] {"16", "workers of the large pool in the start-up benchmark"});
         KNOWN.put("python", new String[] {"python3", "the Python interpreter"});
         KNOWN.put("runtime", new String[] {"", "folder holding pooler_worker; auto = core.impl's copy on the classpath"});
-        KNOWN.put("only", new String[] {"latency,throughput,startup", "which benchmarks to run"});
+        KNOWN.put("only", new String[] {"latency,throughput,startup,alloc", "which benchmarks to run"});
         KNOWN.put("verbose", new String[] {"false", "keep the pools' INFO log lines"});
+        KNOWN.put("launch", new String[] {PoolConfig.DEFAULT_LAUNCH_MODE, "launch.mode of the latency, throughput and alloc pools"
+                + " (start-up measures both)"});
     }
 
     static BenchOptions parse(String[] args) {
@@ -59,7 +63,7 @@ record BenchOptions(int rounds, long durationMs, long sliceMs, long warmupMs, in
                 nonNegative(v, "spin"),
                 positive(v, "startup-workers"), v.get("python"),
                 v.get("runtime").isBlank() ? null : Path.of(v.get("runtime")).toAbsolutePath(), only,
-                Boolean.parseBoolean(v.get("verbose")));
+                Boolean.parseBoolean(v.get("verbose")), LaunchMode.parse("launch", v.get("launch")));
         if (o.sliceMs > o.durationMs) {
             throw new IllegalArgumentException("slice (" + o.sliceMs + " ms) must not exceed duration (" + o.durationMs + " ms)");
         }
@@ -80,7 +84,8 @@ record BenchOptions(int rounds, long durationMs, long sliceMs, long warmupMs, in
 
     String describe() {
         return String.format(Locale.ROOT, "rounds=%d duration=%d ms/contender/round slice=%d ms warmup=%d ms workers=%d "
-                + "inflight=%d/worker pipeline=%d/worker spin=%d µs startup-workers=%d only=%s", rounds, durationMs, sliceMs,
-                warmupMs, workers, inflight, pipeline, spinMicros, startupWorkers, String.join(",", only));
+                + "inflight=%d/worker pipeline=%d/worker spin=%d µs startup-workers=%d only=%s launch=%s", rounds, durationMs, sliceMs,
+                warmupMs, workers, inflight, pipeline, spinMicros, startupWorkers, String.join(",", only),
+                launch.name().toLowerCase(Locale.ROOT));
     }
 }

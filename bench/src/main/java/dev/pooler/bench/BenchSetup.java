@@ -2,6 +2,7 @@ package dev.pooler.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.pooler.api.LaunchMode;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.api.Request;
 import dev.pooler.api.Response;
@@ -41,12 +42,18 @@ final class BenchSetup {
 
     /** A pool of the bench adapter with the default limits (a queue deep enough for the in-flight load). */
     PythonPool newPool(String id, int size) {
+        return newPool(id, size, options.launch(), ADAPTER);
+    }
+
+    /** A pool of {@code adapter} whose workers are started as {@code mode} says. */
+    PythonPool newPool(String id, int size, LaunchMode mode, String adapter) {
         ResourceLimits d = ResourceLimits.defaults();
         int queue = Math.max(d.maxQueue(), options.inflight() * options.workers() * 2);
         PoolConfig config = PoolConfig.builder()
                 .poolId(id)
                 .size(size)
-                .workerSpec(new WorkerSpec(options.python(), ADAPTER, Map.of(), READY_TIMEOUT))
+                .launchMode(mode)
+                .workerSpec(new WorkerSpec(options.python(), adapter, Map.of(), READY_TIMEOUT))
                 .resourceLimits(new ResourceLimits(queue, d.requestTimeout(), d.maxMemoryMb(), d.maxRequestsPerWorker(),
                         d.maxRestarts(), d.restartWindow()))
                 .build();
@@ -55,7 +62,12 @@ final class BenchSetup {
 
     /** Starts a pool and waits until all its workers are ready. */
     PythonPool startPool(String id, int size) throws InterruptedException {
-        PythonPool pool = newPool(id, size);
+        return startPool(id, size, options.launch());
+    }
+
+    /** Starts a pool of the bench adapter launched as {@code mode} and waits until all its workers are ready. */
+    PythonPool startPool(String id, int size, LaunchMode mode) throws InterruptedException {
+        PythonPool pool = newPool(id, size, mode, ADAPTER);
         pool.start();
         if (!pool.awaitReady(READY_TIMEOUT)) {
             String why = pool.failure();

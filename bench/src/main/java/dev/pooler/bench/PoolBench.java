@@ -62,6 +62,7 @@ public final class PoolBench {
         LatencyBench latency = null;
         ThroughputBench throughput = null;
         StartupBench startup = null;
+        AllocationBench alloc = null;
         try {
             if (options.only().contains("latency")) {
                 latency = new LatencyBench(setup, out);
@@ -75,11 +76,15 @@ public final class PoolBench {
                 startup = new StartupBench(setup, out);
                 startup.run();
             }
+            if (options.only().contains("alloc")) {
+                alloc = new AllocationBench(setup, out);
+                alloc.run();
+            }
         } finally {
             scheduler.shutdownNow();
         }
         double loadAfter = CpuClock.loadAverage();
-        printSummary(out, options, latency, throughput, startup);
+        printSummary(out, options, latency, throughput, startup, alloc);
         out.printf(Locale.ROOT, "%d CPUs; load average %.2f before, %.2f after; %.0f s in all.%s%n",
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, (System.nanoTime() - t0) / 1e9,
                 Math.max(loadBefore, loadAfter) > Runtime.getRuntime().availableProcessors() * 0.5
@@ -87,7 +92,7 @@ public final class PoolBench {
     }
 
     private static void printSummary(PrintStream out, BenchOptions o, LatencyBench latency, ThroughputBench throughput,
-                                     StartupBench startup) {
+                                     StartupBench startup, AllocationBench alloc) {
         out.printf(Locale.ROOT, "%n== Ratios: median [min–max] over %d rounds ==%n", o.rounds());
         out.printf(Locale.ROOT, "  %-52s %-22s %-8s %s%n", "measure", "ratio", "goal", "median vs goal");
         if (latency != null) {
@@ -105,9 +110,22 @@ public final class PoolBench {
             row(out, "  ceiling: pool / direct pipelined " + o.pipeline() + "/worker", throughput.ceilingRatio, "-", null);
         }
         if (startup != null) {
-            row(out, "start-up, pool of " + o.startupWorkers() + " / pool of 1", startup.poolRatio, "-", null);
-            row(out, "  floor: " + o.startupWorkers() + " / 1 bare processes", startup.directRatio, "-", null);
-            row(out, "  pool of " + o.startupWorkers() + " / " + o.startupWorkers() + " bare processes", startup.poolNOverDirectN, "-", null);
+            int n = o.startupWorkers();
+            row(out, "start-up, pool of " + n + " / pool of 1", startup.poolRatio, "<= 1.50", startup.poolRatio.median() <= 1.50);
+            row(out, "  start-up spawn, pool of " + n + " / pool of 1", startup.spawnRatio, "-", null);
+            row(out, "  floor: " + n + " / 1 bare processes", startup.directRatio, "-", null);
+            row(out, "  pool of " + n + " / " + n + " bare processes", startup.poolNOverDirectN, "-", null);
+            row(out, "crashed worker replaced (killed → ready), fork / spawn", startup.replaceRatio, "<= 0.20",
+                    startup.replaceRatio.median() <= 0.20);
+            row(out, n + " workers, 300 ms-CPU import: spawn / fork time", startup.heavySpeedup, ">= 5.00",
+                    startup.heavySpeedup.median() >= 5.0);
+            if (startup.pssRatio.count() > 0) {
+                row(out, "PSS of " + n + " workers (+template), fork / spawn", startup.pssRatio, "-", null);
+            }
+        }
+        if (alloc != null && alloc.bytesPerRequest.count() > 0) {
+            out.printf(Locale.ROOT, "  %-52s %-22s %-8s %s%n", "JVM bytes allocated per request (pool path)",
+                    alloc.bytesPerRequest.format("%.0f"), "-", "(info)");
         }
     }
 

@@ -28,6 +28,7 @@ public final class PoolConfig {
     public static final String DEFAULT_SHARING_POLICY = "overflow";
     /** In {@link #allowedTools()}: every tool may be called (the default). */
     public static final String ANY_TOOL = "*";
+    public static final String DEFAULT_LAUNCH_MODE = "fork";
 
     /** A pool's own id, then, for a pool imported from another node (DESIGN §10), {@code @} and that node's name. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}(@[A-Za-z0-9_][A-Za-z0-9_.-]{0,63})?");
@@ -46,6 +47,7 @@ public final class PoolConfig {
     private final Set<String> capabilities;
     private final WorkerSpec workerSpec;
     private final Set<String> allowedTools;
+    private final LaunchMode launchMode;
 
     private PoolConfig(Builder b) {
         this.poolId = b.poolId == null ? "pool_" + UUID.randomUUID().toString().substring(0, 8) : b.poolId;
@@ -60,6 +62,7 @@ public final class PoolConfig {
         this.capabilities = Set.copyOf(b.capabilities);
         this.workerSpec = b.workerSpec;
         this.allowedTools = Set.copyOf(b.allowedTools);
+        this.launchMode = b.launchMode;
     }
 
     public static Builder builder() {
@@ -81,6 +84,7 @@ public final class PoolConfig {
         b.capabilities = new LinkedHashSet<>(capabilities);
         b.workerSpec = workerSpec;
         b.allowedTools = new LinkedHashSet<>(allowedTools);
+        b.launchMode = launchMode;
         return b;
     }
 
@@ -107,6 +111,8 @@ public final class PoolConfig {
     public boolean allowsTool(String name) {
         return allowedTools.contains(ANY_TOOL) || allowedTools.contains(name);
     }
+    /** How its workers are started; a change applies to the workers launched after it. */
+    public LaunchMode launchMode() { return launchMode; }
 
     /** Whether this pool serves the given capability (command family). */
     public boolean supports(String capability) {
@@ -127,13 +133,14 @@ public final class PoolConfig {
                 && sharingPolicy == c.sharingPolicy && Objects.equals(specialization, c.specialization)
                 && resourceLimits.equals(c.resourceLimits) && affinityRules.equals(c.affinityRules)
                 && geographicZone.equals(c.geographicZone) && capabilities.equals(c.capabilities)
-                && workerSpec.equals(c.workerSpec) && allowedTools.equals(c.allowedTools);
+                && workerSpec.equals(c.workerSpec) && allowedTools.equals(c.allowedTools)
+                && launchMode == c.launchMode;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(poolId, poolType, size, priority, sharingPolicy, specialization, resourceLimits,
-                affinityRules, geographicZone, capabilities, workerSpec, allowedTools);
+                affinityRules, geographicZone, capabilities, workerSpec, allowedTools, launchMode);
     }
 
     @Override
@@ -158,6 +165,7 @@ public final class PoolConfig {
         private Set<String> capabilities = new LinkedHashSet<>(Set.of(ALL));
         private WorkerSpec workerSpec = WorkerSpec.defaults();
         private Set<String> allowedTools = new LinkedHashSet<>(Set.of(ANY_TOOL));
+        private LaunchMode launchMode = LaunchMode.parse("launch_mode", DEFAULT_LAUNCH_MODE);
 
         private Builder() {
         }
@@ -172,6 +180,7 @@ public final class PoolConfig {
         public Builder affinityRules(Map<String, String> v) { this.affinityRules = v == null ? new LinkedHashMap<>() : new LinkedHashMap<>(v); return this; }
         public Builder geographicZone(String v) { this.geographicZone = v; return this; }
         public Builder workerSpec(WorkerSpec v) { this.workerSpec = v; return this; }
+        public Builder launchMode(LaunchMode v) { this.launchMode = v; return this; }
 
         public Builder capabilities(Iterable<String> v) {
             this.capabilities = new LinkedHashSet<>();
@@ -227,6 +236,9 @@ public final class PoolConfig {
             }
             if (resourceLimits == null) {
                 throw new InvalidConfigException("resource_limits", "missing");
+            }
+            if (launchMode == null) {
+                throw new InvalidConfigException("launch_mode", "missing");
             }
             if (geographicZone == null || geographicZone.isBlank()) {
                 throw new InvalidConfigException("geographic_zone", "must not be empty");

@@ -66,7 +66,8 @@ public class BundleStopIT extends PoolerTestSupport {
         }
         Await.until("all worker processes " + Procs.pids(workers) + " exited", () -> Procs.stillAlive(workers).isEmpty(),
                 () -> "alive: " + Procs.pids(Procs.stillAlive(workers)));
-        assertTrue(Procs.workerChildren(ProcessHandle.current()).isEmpty());
+        Await.until("no worker or fork template is left", () -> Procs.poolerChildren(ProcessHandle.current()).isEmpty(),
+                () -> Procs.pids(Procs.poolerChildren(ProcessHandle.current())));
         assertTrue(poolServices().isEmpty());
 
         // Started again, the bundle brings the configured pool back with fresh processes; a pool

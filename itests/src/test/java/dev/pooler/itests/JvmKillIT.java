@@ -28,7 +28,8 @@ import org.junit.After;
 import org.junit.Test;
 
 /**
- * A JVM killed with SIGKILL leaves no worker behind (the workers exit when their stdin closes).
+ * A JVM killed with SIGKILL leaves no worker behind (the workers exit when their stdin closes), nor a fork template
+ * or a guardian (forked workers die with their template, which dies with the JVM).
  * This cannot run inside the test JVM, so each test starts a child JVM that runs a pool, kills it,
  * and checks its workers. A plain JUnit test: it needs no framework itself.
  */
@@ -126,19 +127,23 @@ public class JvmKillIT {
         for (String p : pidsLine.substring(5).trim().split(" ")) {
             ProcessHandle h = Procs.live(Long.parseLong(p));
             workers.add(h);
-            assertEquals("worker " + p + " is a child of the child JVM", child.pid(),
-                    h.parent().map(ProcessHandle::pid).orElse(-1L).longValue());
+            assertTrue("worker " + p + " is a child of the child JVM or of its fork template",
+                    Procs.startedBy(h, child.toHandle()));
             assertTrue(Procs.isWorker(h));
         }
         assertEquals(SIZE, workers.size());
         assertEquals("the child JVM has no other workers", workers,
                 new LinkedHashSet<>(Procs.workerChildren(child.toHandle())));
+        // Everything Pooler started under the child JVM: workers, their guardians, fork templates.
+        Set<ProcessHandle> all = new LinkedHashSet<>(workers);
+        child.toHandle().descendants().filter(Procs::isWorker).forEach(all::add);
+        workers.addAll(all);
 
         child.destroyForcibly(); // SIGKILL: no shutdown hook runs
         assertTrue("the child JVM died", child.waitFor(20, TimeUnit.SECONDS));
-        Await.until("all workers " + Procs.pids(workers) + " exit within " + WORKERS_GONE_WITHIN.toMillis()
-                        + " ms of their JVM's death", WORKERS_GONE_WITHIN,
-                () -> Procs.stillAlive(workers).isEmpty(), () -> "alive: " + Procs.pids(Procs.stillAlive(workers)));
+        Await.until("all processes " + Procs.pids(all) + " (workers, guardians, templates) exit within "
+                        + WORKERS_GONE_WITHIN.toMillis() + " ms of their JVM's death", WORKERS_GONE_WITHIN,
+                () -> Procs.stillAlive(all).isEmpty(), () -> "alive: " + Procs.pids(Procs.stillAlive(all)));
     }
 
     private static String javaExecutable() {

@@ -84,9 +84,9 @@ public abstract class PoolerTestSupport {
         }
         Await.until("every worker process of the test has exited", () -> Procs.stillAlive(seenWorkers).isEmpty(),
                 () -> "alive: " + Procs.pids(Procs.stillAlive(seenWorkers)));
-        Await.until("no pooler_worker child process of this JVM is left",
-                () -> Procs.workerChildren(ProcessHandle.current()).isEmpty(),
-                () -> Procs.pids(Procs.workerChildren(ProcessHandle.current())));
+        Await.until("no pooler_worker child process (worker or fork template) of this JVM is left",
+                () -> Procs.poolerChildren(ProcessHandle.current()).isEmpty(),
+                () -> Procs.pids(Procs.poolerChildren(ProcessHandle.current())));
     }
 
     protected void deleteAllPoolConfigurations() throws IOException, InvalidSyntaxException {

@@ -53,9 +53,40 @@ public final class Procs {
         return commandLine(h).contains("pooler_worker");
     }
 
-    /** Live Pooler worker processes among the children of a process. */
-    public static List<ProcessHandle> workerChildren(ProcessHandle parent) {
-        return parent.children().filter(Procs::alive).filter(Procs::isWorker).toList();
+    /** Whether the process is a pool's fork template ({@code python -m pooler_worker --template}). */
+    public static boolean isTemplate(ProcessHandle h) {
+        return isWorker(h) && commandLine(h).contains("--template");
+    }
+
+    /**
+     * Live Pooler worker processes of a JVM: its children that run a worker (spawned), and the children of its fork
+     * templates (forked workers; their guardians are their own children, so not counted).
+     */
+    public static List<ProcessHandle> workerChildren(ProcessHandle jvm) {
+        List<ProcessHandle> found = new java.util.ArrayList<>();
+        jvm.children().filter(Procs::alive).filter(Procs::isWorker).forEach(h -> {
+            if (isTemplate(h)) {
+                h.children().filter(Procs::alive).forEach(found::add);
+            } else {
+                found.add(h);
+            }
+        });
+        return found;
+    }
+
+    /** Live children of a JVM running Pooler's Python code: workers and fork templates. */
+    public static List<ProcessHandle> poolerChildren(ProcessHandle jvm) {
+        return jvm.children().filter(Procs::alive).filter(Procs::isWorker).toList();
+    }
+
+    /** Whether {@code worker} was started by {@code jvm}: spawned by it, or forked by one of its templates. */
+    public static boolean startedBy(ProcessHandle worker, ProcessHandle jvm) {
+        java.util.Optional<ProcessHandle> parent = worker.parent();
+        if (parent.isEmpty()) {
+            return false;
+        }
+        ProcessHandle p = parent.get();
+        return p.pid() == jvm.pid() || (isTemplate(p) && p.parent().map(ProcessHandle::pid).orElse(-1L) == jvm.pid());
     }
 
     public static List<ProcessHandle> stillAlive(java.util.Collection<ProcessHandle> handles) {

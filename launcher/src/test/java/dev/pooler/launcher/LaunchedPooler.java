@@ -122,12 +122,23 @@ final class LaunchedPooler {
         return workers;
     }
 
-    /** The Python workers: direct children of the JVM (each worker's guardian and its own children are theirs). */
+    /**
+     * The Python workers: direct children of the JVM (spawned) and the children of its fork templates (forked); each
+     * worker's guardian and its own children are theirs, not counted.
+     */
     List<ProcessHandle> pythonWorkers() {
-        return process.children()
-                      .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString())
-                                    .filter(name -> name.startsWith("python")).isPresent())
-                      .collect(Collectors.toList());
+        List<ProcessHandle> found = new java.util.ArrayList<>();
+        process.children()
+               .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString())
+                             .filter(name -> name.startsWith("python")).isPresent())
+               .forEach(p -> {
+                   if (p.info().arguments().map(a -> List.of(a).contains("--template")).orElse(false)) {
+                       p.children().filter(ProcessHandle::isAlive).forEach(found::add);
+                   } else {
+                       found.add(p);
+                   }
+               });
+        return found;
     }
 
     /** An idle launcher with stdin at EOF neither exits nor spins. */

@@ -1,6 +1,7 @@
 package dev.pooler.core.impl.config;
 
 import dev.pooler.api.InvalidConfigException;
+import dev.pooler.api.LaunchMode;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolType;
 import dev.pooler.api.Priority;
@@ -72,6 +73,7 @@ public final class PoolConfigParser {
                 Duration.ofSeconds(positive(props, "restart.window.s", ResourceLimits.DEFAULT_RESTART_WINDOW_S)),
                 integer(props, "max.reply.bytes", ResourceLimits.DEFAULT_MAX_REPLY_BYTES),
                 integer(props, "max.log.line.bytes", ResourceLimits.DEFAULT_MAX_LOG_LINE_BYTES)));
+        b.launchMode(LaunchMode.parse("launch.mode", string(props, "launch.mode", PoolConfig.DEFAULT_LAUNCH_MODE)));
         Map<String, String> env = pairs(props, "env");
         List<String> pythonPath = list(props, "python.path", List.of());
         if (!pythonPath.isEmpty()) {

@@ -5,6 +5,7 @@ import dev.pooler.api.ResourceLimits;
 import dev.pooler.api.WorkerSpec;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The form of a {@code dev.pooler.pool} factory configuration: one per pool. Attribute names map to
@@ -98,6 +99,13 @@ public @interface PoolConfiguration {
     @AttributeDefinition(name = "Environment", description = "Extra environment variables for the workers, as "
             + "NAME=value.", required = false)
     String[] env() default {};
+
+    @AttributeDefinition(name = "Launch mode", description = "fork: workers are forked from a template process "
+            + "that has imported the runtime and the adapter once (fast start, fast crash replacement); spawn: a fresh "
+            + "interpreter per worker. fork falls back to spawn, and logs it, where it is not safe (not Linux, an "
+            + "adapter whose import fails or starts threads).", options = {
+                    @Option(label = "fork", value = "fork"), @Option(label = "spawn", value = "spawn")})
+    String launch_mode() default PoolConfig.DEFAULT_LAUNCH_MODE;
 
     @AttributeDefinition(name = "Start timeout (ms)", description = "How long a worker may take to become ready.", min = "1")
     long start_timeout_ms() default WorkerSpec.DEFAULT_START_TIMEOUT_MS;

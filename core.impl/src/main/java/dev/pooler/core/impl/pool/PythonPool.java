@@ -21,6 +21,7 @@ import dev.pooler.core.impl.adapters.BundledAdapters;
 import dev.pooler.api.metrics.HistogramSnapshot;
 import dev.pooler.api.metrics.LatencyHistograms;
 import dev.pooler.core.impl.histogram.HistogramSource;
+import dev.pooler.core.impl.worker.ForkStarter;
 import dev.pooler.core.impl.worker.WorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,8 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     final Dispatcher dispatcher = new Dispatcher();
     final RestartPolicy restarts;
     final WorkerLauncher launcher;
+    /** Forks the workers of {@code launch.mode=fork} from the pool's template. */
+    final ForkStarter forks;
     final Sizing sizing = new Sizing(this);
     final Rollout rollout = new Rollout(this);
     /** The commands its workers offer, as the last own worker that came up said; empty while unknown. */
@@ -98,6 +101,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         this.counters = new PoolCounters(poolId);
         this.restarts = new RestartPolicy(config.resourceLimits().maxRestarts(), config.resourceLimits().restartWindow().toNanos());
         this.launcher = new WorkerLauncher(this, runtime.scheduler());
+        this.forks = new ForkStarter(poolId, config.workerSpec().startTimeout());
         this.supervisor = new Supervisor(this, runtime.scheduler(), runtime.heartbeat().toMillis());
         this.sessionsHere = new SessionsInPool(() -> runtime.sessions().maxSessions());
         this.missingAdapter = runtime.adapters().missingIn(config.workerSpec().adapter());
@@ -1136,6 +1140,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                 m.process.kill();
             }
         }
+        forks.close(); // the template ends with its last worker
         LOG.log(System.Logger.Level.INFO, "pool {0} stopped", poolId);
     }
 

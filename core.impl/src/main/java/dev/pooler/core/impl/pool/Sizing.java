@@ -1,9 +1,11 @@
 package dev.pooler.core.impl.pool;
 
+import dev.pooler.api.LaunchMode;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolState;
 import dev.pooler.api.WorkerState;
 import dev.pooler.core.impl.worker.WorkerProcess;
+import dev.pooler.core.impl.worker.WorkerStarter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +79,8 @@ final class Sizing {
         Worker w = new Worker(pool, workerId, c.workerSpec().adapter(), c.specialization());
         w.generation = pool.rollout.generation();
         w.process = new WorkerProcess(workerId, pool.poolId, rt.adapters().launchSpec(c.workerSpec()), c.specialization(), rt.runtimeDir(),
-                c.resourceLimits().maxReplyBytes(), c.resourceLimits().maxLogLineBytes(), w, rt.answers());
+                c.resourceLimits().maxReplyBytes(), c.resourceLimits().maxLogLineBytes(), w, rt.answers(),
+                c.launchMode() == LaunchMode.FORK ? pool.forks : WorkerStarter.SPAWN);
         pool.members.add(w);
         if (owed > 0) {
             owed--;

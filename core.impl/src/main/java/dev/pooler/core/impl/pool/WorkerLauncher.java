@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Processes must be started from the scheduler's long-lived threads: on Linux a worker asks for a
  * parent-death signal, which the kernel sends when the <em>thread</em> that forked it ends, not only
  * when the JVM does. A short-lived thread (a cached pool's, an HTTP request's) would kill its workers.
+ * Forked workers ({@code launch.mode=fork}) are started on their pool's fork thread instead, which lives as
+ * long as its templates (see {@code ForkStarter}): a template importing a heavy adapter never holds up this
+ * scheduler.
  */
 final class WorkerLauncher {
 

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +40,6 @@ public final class WorkerProcess {
 
     private static final System.Logger LOG = System.getLogger(WorkerProcess.class.getName());
     private static final Gson GSON = new Gson();
-    /** Inherited environment variables that never reach a worker (the console's credentials). */
-    private static final String SCRUBBED_PREFIX = "POOLER_CONSOLE_";
 
     private final String workerId;
     private final String ownerPool;
@@ -53,6 +50,7 @@ public final class WorkerProcess {
     private final int maxLogLineBytes;
     private final WorkerListener listener;
     private final Executor answers;
+    private final WorkerStarter starter;
     private final long startedAtMillis = System.currentTimeMillis();
     private final CompletableFuture<WorkerProcess> ready = new CompletableFuture<>();
     private final AtomicBoolean exited = new AtomicBoolean();
@@ -66,7 +64,11 @@ public final class WorkerProcess {
         }
     });
 
-    private volatile Process process;
+    /** The request frame being written, reused (guarded by this object's monitor). */
+    private final FrameBytes frame = new FrameBytes();
+    private volatile WorkerChannel process;
+    /** Set when stdin was closed (or the process ended) before the worker connected: it never opens. */
+    private boolean inputClosed;
     private volatile OutputStream stdin;
     private volatile long pid = -1;
     private volatile List<String> capabilities = List.of();
@@ -78,6 +80,15 @@ public final class WorkerProcess {
 
     public WorkerProcess(String workerId, String ownerPool, WorkerSpec spec, String specialization, Path runtimeDir,
                          int maxReplyBytes, int maxLogLineBytes, WorkerListener listener, Executor answers) {
+        this(workerId, ownerPool, spec, specialization, runtimeDir, maxReplyBytes, maxLogLineBytes, listener, answers,
+                WorkerStarter.SPAWN);
+    }
+
+    /** A worker started by {@code starter}: spawned, or forked from a template ({@link ForkStarter}). */
+    public WorkerProcess(String workerId, String ownerPool, WorkerSpec spec, String specialization, Path runtimeDir,
+                         int maxReplyBytes, int maxLogLineBytes, WorkerListener listener, Executor answers,
+                         WorkerStarter starter) {
+        this.starter = starter;
         this.workerId = workerId;
         this.ownerPool = ownerPool;
         this.spec = spec;
@@ -91,19 +102,8 @@ public final class WorkerProcess {
 
     /** Launches the process. The returned stage completes when the worker's handshake arrives. */
     public CompletableFuture<WorkerProcess> start() {
-        List<String> cmd = new ArrayList<>(List.of(spec.python(), "-u", "-m", "pooler_worker",
-                "--adapter", spec.adapter(), "--worker-id", workerId, "--pool", ownerPool));
-        if (specialization != null) {
-            cmd.add("--specialization");
-            cmd.add(specialization);
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(runtimeDir.toFile());
-        environment(pb.environment());
         try {
-            if (!Files.isDirectory(runtimeDir)) {
-                throw new IOException("the worker runtime folder " + runtimeDir + " does not exist");
-            }
-            process = pb.start();
+            process = starter.start(new WorkerLaunch(workerId, ownerPool, spec, specialization, runtimeDir, maxReplyBytes));
         } catch (IOException e) {
             String reason = "cannot launch '" + spec.python() + "': " + e.getMessage();
             exited.set(true);
@@ -112,7 +112,6 @@ public final class WorkerProcess {
             return ready;
         }
         pid = process.pid();
-        stdin = process.getOutputStream();
         Thread out = new Thread(this::readLoop, "pooler-worker-" + workerId);
         out.setDaemon(true);
         out.start();
@@ -120,17 +119,6 @@ public final class WorkerProcess {
         err.setDaemon(true);
         err.start();
         return ready;
-    }
-
-    /** The worker's environment: the JVM's without the console's secrets, then the pool's own. */
-    private void environment(Map<String, String> env) {
-        env.keySet().removeIf(k -> k.startsWith(SCRUBBED_PREFIX));
-        env.putAll(spec.env());
-        String extra = env.get("PYTHONPATH");
-        env.put("PYTHONPATH", runtimeDir + (extra == null || extra.isBlank() ? "" : java.io.File.pathSeparator + extra));
-        env.put("PYTHONUNBUFFERED", "1");
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
-        env.put("POOLER_MAX_REPLY_BYTES", Integer.toString(maxReplyBytes));
     }
 
     /** Sends a request frame without a session. Returns false if the worker's stdin is closed (it is dying). */
@@ -153,21 +141,23 @@ public final class WorkerProcess {
      */
     public boolean sendRequest(long id, String command, String argsJson, String sessionId, long sessionVersion,
                                String sessionState, boolean stream) {
-        StringBuilder sb = new StringBuilder(64 + command.length() + argsJson.length()
-                + (sessionState == null ? 0 : sessionState.length()));
-        sb.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":").append(argsJson);
-        if (sessionId != null) {
-            sb.append(",\"session\":{\"id\":").append(GSON.toJson(sessionId)).append(",\"version\":").append(sessionVersion);
-            if (sessionState != null) {
-                sb.append(",\"state\":").append(sessionState);
+        String quotedSession = sessionId == null ? null : GSON.toJson(sessionId);
+        synchronized (this) {
+            FrameBytes f = frame.reset();
+            f.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":").append(argsJson);
+            if (quotedSession != null) {
+                f.append(",\"session\":{\"id\":").append(quotedSession).append(",\"version\":").append(sessionVersion);
+                if (sessionState != null) {
+                    f.append(",\"state\":").append(sessionState);
+                }
+                f.append('}');
             }
-            sb.append('}');
+            if (stream) {
+                f.append(",\"stream\":true");
+            }
+            f.append("}\n");
+            return write(f.bytes(), f.length());
         }
-        if (stream) {
-            sb.append(",\"stream\":true");
-        }
-        sb.append("}\n");
-        return write(sb.toString());
     }
 
     /**
@@ -272,21 +262,25 @@ public final class WorkerProcess {
 
     /** Kills the process and its children at once (SIGKILL). */
     public void kill() {
-        Process p = process;
+        WorkerChannel p = process;
         if (p != null) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            p.kill();
         }
         closeStdin();
     }
 
     private synchronized boolean write(String frame) {
+        byte[] b = frame.getBytes(StandardCharsets.UTF_8);
+        return write(b, b.length);
+    }
+
+    private synchronized boolean write(byte[] b, int length) {
         OutputStream os = stdin;
         if (os == null) {
             return false;
         }
         try {
-            os.write(frame.getBytes(StandardCharsets.UTF_8));
+            os.write(b, 0, length);
             os.flush();
             return true;
         } catch (IOException e) {
@@ -297,6 +291,7 @@ public final class WorkerProcess {
     private synchronized void closeStdin() {
         OutputStream os = stdin;
         stdin = null;
+        inputClosed = true;
         if (os != null) {
             try {
                 os.close();
@@ -306,9 +301,39 @@ public final class WorkerProcess {
         }
     }
 
+    /** The worker's frames, once it is connected (at once for a spawned one); then its stdin is open for writes. */
+    private InputStream connect() throws IOException {
+        InputStream out;
+        OutputStream in;
+        try {
+            out = process.frames();
+            in = process.input();
+        } catch (IOException e) {
+            throw new NotStarted(e.getMessage(), e);
+        }
+        synchronized (this) {
+            if (!inputClosed) {
+                stdin = in;
+            } else {
+                in.close();
+            }
+        }
+        pid = process.pid();
+        return out;
+    }
+
+    /** The worker never came to be (a deferred start or a fork that failed): its reason as it is. */
+    private static final class NotStarted extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotStarted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private void readLoop() {
         String reason = "its output closed";
-        try (InputStream out = process.getInputStream()) {
+        try (InputStream out = connect()) {
             LineReader r = new LineReader(out, maxReplyBytes);
             String line;
             while ((line = r.readLine()) != null) {
@@ -318,6 +343,8 @@ public final class WorkerProcess {
                     general(line);
                 }
             }
+        } catch (NotStarted e) {
+            reason = e.getMessage();
         } catch (IOException e) {
             reason = "reading its output failed: " + e.getMessage();
         } catch (Throwable t) { // an OutOfMemoryError included: this worker ends, its pool replaces it
@@ -365,11 +392,15 @@ public final class WorkerProcess {
         if (digits == 0 || !line.startsWith(OK_RESULT, i) || (!calls.isEmpty() && calls.containsKey(id)) || wasAbandoned(id)) {
             return false;
         }
-        JsonElement result;
-        try {
-            result = JsonParser.parseString(line.substring(i + OK_RESULT.length(), line.length() - 1));
-        } catch (RuntimeException e) {
-            return false;
+        int from = i + OK_RESULT.length();
+        int to = line.length() - 1;
+        JsonElement result = ReplyJson.parse(line, from, to);
+        if (result == null) { // not strict JSON (NaN…), or malformed: Gson decides, as before
+            try {
+                result = JsonParser.parseString(line.substring(from, to));
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
         listener.onResult(this, id, result);
         return true;
@@ -527,7 +558,7 @@ public final class WorkerProcess {
     }
 
     private void stderrLoop() {
-        try (InputStream err = process.getErrorStream()) {
+        try (InputStream err = process.log()) {
             LineReader r = new LineReader(err, maxLogLineBytes);
             String line;
             while ((line = r.readLine()) != null) {
@@ -551,7 +582,7 @@ public final class WorkerProcess {
     public long startedAtMillis() { return startedAtMillis; }
     public List<String> capabilities() { return capabilities; }
     public CompletableFuture<WorkerProcess> ready() { return ready; }
-    public boolean isAlive() { Process p = process; return p != null && p.isAlive() && !exited.get(); }
+    public boolean isAlive() { WorkerChannel p = process; return p != null && p.isAlive() && !exited.get(); }
     public boolean hasExited() { return exited.get(); }
 
     /** Resident memory of the process in KiB, read from /proc; -1 where unknown. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pooler.api.InvalidConfigException;
+import dev.pooler.api.LaunchMode;
 import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolType;
 import dev.pooler.api.Priority;
@@ -107,6 +108,17 @@ class PoolConfigParserTest {
         assertField("restart.window.s", props("pool.id", "p", "restart.window.s", "1e30"));
         assertField("max.reply.bytes", props("pool.id", "p", "max.reply.bytes", "99999999999"));
         assertField("max.reply.bytes", props("pool.id", "p", "max.reply.bytes", "12"));
+    }
+
+    @Test
+    void launchModeIsForkUnlessSaidAndABadOneIsNamed() {
+        assertEquals(LaunchMode.FORK, PoolConfigParser.parse(props("pool.id", "p"), "python3").launchMode());
+        assertEquals(LaunchMode.SPAWN, PoolConfigParser.parse(props("pool.id", "p", "launch.mode", "spawn"), "python3").launchMode());
+        assertEquals(LaunchMode.FORK, PoolConfigParser.parse(props("pool.id", "p", "launch.mode", " Fork "), "python3").launchMode());
+        assertField("launch.mode", props("pool.id", "p", "launch.mode", "clone"));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> PoolConfigParser.parse(props("pool.id", "p", "launch.mode", "clone"), "python3"));
+        assertTrue(e.getMessage().contains("[fork, spawn]"), e.getMessage());
     }
 
     private static void assertField(String field, Map<String, Object> props) {

@@ -63,11 +63,32 @@ class PoolFaultsTest {
     }
 
 
-    /** Python processes of this JVM started for pool {@code id} (workers, not their guardians). */
-    private static List<ProcessHandle> workerProcesses(String id) {
-        return ProcessHandle.current().children()
-                .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("--pool " + id)).orElse(false))
-                .toList();
+    /**
+     * Worker processes of pool {@code id} (not their guardians): the JVM's children started for it (spawned), and
+     * the children of its fork template (forked).
+     */
+    static List<ProcessHandle> workerProcesses(String id) {
+        List<ProcessHandle> found = new ArrayList<>();
+        ProcessHandle.current().children().filter(h -> args(h).contains("--pool " + id)).forEach(h -> {
+            if (args(h).contains("--template")) {
+                h.children().filter(ProcessHandle::isAlive).forEach(found::add);
+            } else {
+                found.add(h);
+            }
+        });
+        return found;
+    }
+
+    /** Every process of pool {@code id} with its fork template, if it has one. */
+    static List<ProcessHandle> poolProcesses(String id) {
+        List<ProcessHandle> found = new ArrayList<>(workerProcesses(id));
+        ProcessHandle.current().children().filter(h -> args(h).contains("--template") && args(h).contains("--pool " + id))
+                .forEach(found::add);
+        return found;
+    }
+
+    private static String args(ProcessHandle h) {
+        return h.info().arguments().map(a -> String.join(" ", a)).orElse("");
     }
 
     @Test
@@ -171,9 +192,9 @@ class PoolFaultsTest {
             p.start();
             Thread.sleep(round * 15L); // stop at different points of the launches
             p.stop(Duration.ZERO);
-            Await.until("no process of " + id + " is left", () -> workerProcesses(id).isEmpty());
+            Await.until("no process of " + id + " is left", () -> poolProcesses(id).isEmpty());
             Thread.sleep(300);
-            assertTrue(workerProcesses(id).isEmpty(), "an orphan of " + id + ": " + workerProcesses(id));
+            assertTrue(poolProcesses(id).isEmpty(), "an orphan of " + id + ": " + poolProcesses(id));
         }
     }
 
