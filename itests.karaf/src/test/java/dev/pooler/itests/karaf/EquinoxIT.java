@@ -75,8 +75,8 @@ public class EquinoxIT {
         assertEquals(2, Workers.alive().size());
 
         impl.stop();
-        Await.until("no Python worker left once core.impl stopped", () -> Workers.alive().isEmpty(),
-                () -> Workers.pids(Workers.alive()));
+        Await.until("no Python worker left once core.impl stopped", () -> Workers.allPooler().isEmpty(),
+                () -> Workers.pids(Workers.allPooler()));
         assertFalse(Workers.running(worker));
     }
 }

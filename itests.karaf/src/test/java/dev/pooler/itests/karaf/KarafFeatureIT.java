@@ -114,8 +114,8 @@ public class KarafFeatureIT {
         features.uninstallFeature("pooler-shell", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         features.uninstallFeature("pooler", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         assertFalse(features.isInstalled(features.getFeature("pooler")));
-        Await.until("no Python worker left after the uninstall", () -> Workers.alive().isEmpty(),
-                () -> Workers.pids(Workers.alive()));
+        Await.until("no Python worker left after the uninstall", () -> Workers.allPooler().isEmpty(),
+                () -> Workers.pids(Workers.allPooler()));
         for (ProcessHandle h : before) {
             assertFalse("worker " + h.pid() + " still runs", Workers.running(h));
         }

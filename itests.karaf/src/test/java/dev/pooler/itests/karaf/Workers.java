@@ -11,16 +11,42 @@ final class Workers {
     private Workers() {
     }
 
-    /** Live children of this JVM whose command line runs {@code pooler_worker} (one per worker). */
+    /**
+     * Pooler's live Python workers under this JVM: its children running {@code pooler_worker} (spawned workers),
+     * and the workers forked by its fork templates (the templates' children). One per worker.
+     */
     static List<ProcessHandle> alive() {
-        return ProcessHandle.current().children().filter(Workers::running).filter(Workers::isWorker).toList();
+        List<ProcessHandle> out = new java.util.ArrayList<>();
+        ProcessHandle.current().children().filter(Workers::running).filter(Workers::isWorker).forEach(h -> {
+            if (isTemplate(h)) {
+                h.children().filter(Workers::running).filter(Workers::isWorker).forEach(out::add);
+            } else {
+                out.add(h);
+            }
+        });
+        return out;
+    }
+
+    /** Every live Pooler Python process under this JVM: the workers and the fork templates. */
+    static List<ProcessHandle> allPooler() {
+        List<ProcessHandle> out = new java.util.ArrayList<>(alive());
+        ProcessHandle.current().children().filter(Workers::running).filter(Workers::isTemplate).forEach(out::add);
+        return out;
+    }
+
+    /** Whether the process is a pool's fork template ({@code python -m pooler_worker --template}). */
+    static boolean isTemplate(ProcessHandle h) {
+        return isWorker(h) && commandLine(h).contains("--template");
+    }
+
+    private static String commandLine(ProcessHandle h) {
+        ProcessHandle.Info info = h.info();
+        return info.commandLine().orElseGet(() -> info.command().orElse("")
+                + info.arguments().map(a -> " " + String.join(" ", a)).orElse(""));
     }
 
     static boolean isWorker(ProcessHandle h) {
-        ProcessHandle.Info info = h.info();
-        String line = info.commandLine().orElseGet(() -> info.command().orElse("")
-                + info.arguments().map(a -> " " + String.join(" ", a)).orElse(""));
-        return line.contains("pooler_worker");
+        return commandLine(h).contains("pooler_worker");
     }
 
     /** Alive and not a zombie (a reaped-late child still shows in the process table). */
