@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -88,8 +87,8 @@ class ApiFuzzIT {
                 + "size=1\ncapabilities=embedding,similarity\nadapter=text\nrequest.timeout.ms=15000\n");
         pooler = LaunchedPooler.start(tmp, home, LaunchedPooler.freePort(), 1, Map.of(), List.of("-Xmx512m"));
         pooler.awaitConsole();
-        credentials = "pooler:" + Files.readString(home.resolve("console.password")).strip();
-        authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        credentials = LaunchedPooler.generatedCredentials(home);
+        authorization = LaunchedPooler.basicAuthorization(credentials);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         pooler.awaitPythonWorkers(3);
         pooler.awaitTrue(() -> {

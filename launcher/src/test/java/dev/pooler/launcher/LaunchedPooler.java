@@ -276,6 +276,16 @@ final class LaunchedPooler {
         return home;
     }
 
+    /** {@code pooler:<password>}: the console credentials the launcher generated into {@code home}. */
+    static String generatedCredentials(Path home) throws IOException {
+        return "pooler:" + Files.readString(home.resolve("console.password")).strip();
+    }
+
+    /** The {@code Authorization} header value for {@code user:password} credentials. */
+    static String basicAuthorization(String credentials) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

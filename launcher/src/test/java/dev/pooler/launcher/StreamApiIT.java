@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,8 +64,8 @@ class StreamApiIT {
                 "pool.id=" + POOL + "\nsize=1\ncapabilities=all\nadapter=bench,testing,text\nrequest.timeout.ms=120000\n");
         pooler = LaunchedPooler.start(tmp, home, LaunchedPooler.freePort(), 1, Map.of(), List.of("-Xmx384m"));
         pooler.awaitConsole();
-        credentials = "pooler:" + Files.readString(home.resolve("console.password")).strip();
-        authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        credentials = LaunchedPooler.generatedCredentials(home);
+        authorization = LaunchedPooler.basicAuthorization(credentials);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         pooler.awaitPythonWorkers(1);
         pooler.awaitTrue(() -> pool() != null && pool().get("idle").getAsInt() == 1, () -> "the pool's worker is idle: " + pool());

@@ -1,5 +1,6 @@
 package dev.pooler.core.impl.pool;
 
+import dev.pooler.core.impl.streams.Subscriptions;
 import com.google.gson.JsonElement;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Response;
@@ -120,16 +121,7 @@ final class ChunkStream implements ResponseStream {
             lock.unlock();
         }
         if (!first) {
-            s.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            s.onError(new IllegalStateException("stream " + id + " has a subscriber already"));
+            Subscriptions.refuse(s, "stream " + id + " has a subscriber already");
             return;
         }
         s.onSubscribe(new Flow.Subscription() {
@@ -142,7 +134,7 @@ final class ChunkStream implements ResponseStream {
                 }
                 lock.lock();
                 try {
-                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                    demand = Subscriptions.addDemand(demand, n);
                 } finally {
                     lock.unlock();
                 }

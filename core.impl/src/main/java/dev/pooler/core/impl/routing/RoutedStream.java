@@ -1,5 +1,6 @@
 package dev.pooler.core.impl.routing;
 
+import dev.pooler.core.impl.streams.Subscriptions;
 import com.google.gson.JsonElement;
 import dev.pooler.api.PoolerException;
 import dev.pooler.api.Response;
@@ -83,16 +84,7 @@ final class RoutedStream implements ResponseStream {
             }
         }
         if (!first) {
-            s.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            s.onError(new IllegalStateException("stream " + id + " has a subscriber already"));
+            Subscriptions.refuse(s, "stream " + id + " has a subscriber already");
             return;
         }
         s.onSubscribe(new Flow.Subscription() {
@@ -101,7 +93,7 @@ final class RoutedStream implements ResponseStream {
                 Flow.Subscription sub;
                 synchronized (RoutedStream.this) {
                     if (n > 0) {
-                        outstanding = outstanding + n < 0 ? Long.MAX_VALUE : outstanding + n;
+                        outstanding = Subscriptions.addDemand(outstanding, n);
                     }
                     sub = current == null ? null : current.subscription;
                 }
