@@ -22,6 +22,11 @@ public final class PoolConfig {
     public static final int DEFAULT_SIZE = 4;
     public static final int MAX_SIZE = 512;
     public static final String DEFAULT_ZONE = "default";
+    /**
+     * The framework property naming this node's zone (the launcher's {@code POOLER_ZONE}); a pool whose own zone is
+     * {@link #DEFAULT_ZONE} serves in it ({@link #zoneOn}).
+     */
+    public static final String NODE_ZONE_PROPERTY = "pooler.zone";
     /** The seed's defaults, as configuration values (the one place they are written). */
     public static final String DEFAULT_POOL_TYPE = "general";
     public static final String DEFAULT_PRIORITY = "medium";
@@ -98,6 +103,16 @@ public final class PoolConfig {
     public ResourceLimits resourceLimits() { return resourceLimits; }
     public Map<String, String> affinityRules() { return affinityRules; }
     public String geographicZone() { return geographicZone; }
+    /**
+     * The zone this pool serves in on a node of zone {@code nodeZone}: its own when its configuration names one,
+     * else its node's (null or blank: {@link #DEFAULT_ZONE}).
+     */
+    public String zoneOn(String nodeZone) {
+        if (!DEFAULT_ZONE.equals(geographicZone)) {
+            return geographicZone;
+        }
+        return nodeZone == null || nodeZone.isBlank() ? DEFAULT_ZONE : nodeZone.trim();
+    }
     /** Command families this pool serves; {@link #ALL} means any. */
     public Set<String> capabilities() { return capabilities; }
     public WorkerSpec workerSpec() { return workerSpec; }

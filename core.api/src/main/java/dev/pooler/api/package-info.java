@@ -3,7 +3,7 @@
  * requests, responses and the one typed error.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package dev.pooler.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 record NodeIdentity(String node, String zone) {
 
     static final String NODE_PROPERTY = "pooler.node";
-    static final String ZONE_PROPERTY = "pooler.zone";
-    static final String DEFAULT_ZONE = "default";
+    static final String ZONE_PROPERTY = dev.pooler.api.PoolConfig.NODE_ZONE_PROPERTY;
+    static final String DEFAULT_ZONE = dev.pooler.api.PoolConfig.DEFAULT_ZONE;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
 
     NodeIdentity {

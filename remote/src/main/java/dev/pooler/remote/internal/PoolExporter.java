@@ -82,14 +82,9 @@ public class PoolExporter {
         p.put("service.exported.configs", FASTBIN);
         p.put(RemotePoolEndpoint.POOL_ID, pool.id());
         p.put(RemotePoolEndpoint.NODE, identity.node());
-        p.put(RemotePoolEndpoint.ZONE, zone(c, identity));
+        p.put(RemotePoolEndpoint.ZONE, c.zoneOn(identity.zone()));
         p.put(RemotePoolEndpoint.CONFIG, WireCodec.config(c));
         return p;
-    }
-
-    /** A pool's own zone when its configuration names one, else its node's. */
-    static String zone(PoolConfig c, NodeIdentity identity) {
-        return PoolConfig.DEFAULT_ZONE.equals(c.geographicZone()) ? identity.zone() : c.geographicZone();
     }
 
     private static void unregister(ServiceRegistration<?> r) {

@@ -17,7 +17,7 @@ public final class StandaloneRouter {
 
     public static RoutingEngine create(PoolRegistry registry, LoadBalancingConfiguration config,
                                        LoadBalancingStrategy strategy, Map<String, Object> properties) {
-        RoutingEngine engine = new RoutingEngine(registry, config);
+        RoutingEngine engine = new RoutingEngine(registry, config, null, System::nanoTime);
         engine.bindStrategy(strategy, properties);
         engine.activated();
         return engine;

@@ -90,7 +90,7 @@ public class PoolRegistryImpl implements PoolRegistry {
             type = typeOf(capability); // "embedding" names a pool type when no pool has it as a capability
             capability = null;
         }
-        List<Pool> candidates = CandidatePools.of(pools(), capability, type, null, null);
+        List<Pool> candidates = CandidatePools.of(pools(), capability, type, null);
         if (zone != null) {
             candidates = candidates.stream().filter(p -> zone.equals(p.config().geographicZone())).toList();
         }

@@ -12,7 +12,7 @@ import java.util.List;
  * The one rule that says which pools may take a request (the router and {@code PoolRegistry.optimalPool}
  * both use it): pools that serve the capability (and the pool type asked for), whose workers offer the command
  * (when they said), are running, starting or recovering, and were not tried yet. Pools still starting only queue the work, so they are used only
- * when none is running; pools of the caller's zone are preferred when there are any.
+ * when none is running. Zones are the router's next step ({@link ZoneRule}): it needs the pools' loads.
  */
 public final class CandidatePools {
 
@@ -22,22 +22,20 @@ public final class CandidatePools {
     /**
      * @param capability the command family, or null for any
      * @param poolType   the pool type asked for, or null
-     * @param zone       the caller's zone, or null
      * @param excluded   ids of pools already tried, or null
      */
-    public static List<Pool> of(List<Pool> all, String capability, PoolType poolType, String zone, Collection<String> excluded) {
-        return of(all, null, capability, poolType, zone, excluded);
+    public static List<Pool> of(List<Pool> all, String capability, PoolType poolType, Collection<String> excluded) {
+        return of(all, null, capability, poolType, excluded);
     }
 
     /**
      * @param command the request's command, or null: a pool whose workers said which commands they offer
      *                ({@link Pool#commands()}) and do not offer it is no candidate
      */
-    public static List<Pool> of(List<Pool> all, String command, String capability, PoolType poolType, String zone,
+    public static List<Pool> of(List<Pool> all, String command, String capability, PoolType poolType,
                                 Collection<String> excluded) {
         List<Pool> out = new ArrayList<>(all.size());
         boolean running = false;
-        int inZone = 0;
         for (Pool p : all) {
             if (excluded != null && excluded.contains(p.id())) {
                 continue;
@@ -58,23 +56,9 @@ public final class CandidatePools {
             }
             out.add(p);
             running |= state == PoolState.RUNNING;
-            if (zone != null && zone.equals(c.geographicZone())) {
-                inZone++;
-            }
         }
         if (running && out.size() > 1) {
             out.removeIf(p -> p.state() != PoolState.RUNNING);
-        }
-        if (inZone > 0 && inZone < out.size()) {
-            List<Pool> zoned = new ArrayList<>(inZone);
-            for (Pool p : out) {
-                if (zone.equals(p.config().geographicZone())) {
-                    zoned.add(p);
-                }
-            }
-            if (!zoned.isEmpty()) {
-                out = zoned;
-            }
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.pooler.core.impl.routing;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Configuration {@code dev.pooler.loadbalancing}: the seed's {@code load_balancing} section. */
 @ObjectClassDefinition(id = RoutingEngine.PID, name = "Pooler load balancing",
@@ -33,4 +34,21 @@ public @interface LoadBalancingConfiguration {
                     + "Raise it when routing millions of requests and nobody listens to each.",
             min = "0")
     int routed_event_sampling() default 1;
+
+    @AttributeDefinition(name = "Zone preference",
+            description = "prefer: requests stay in the caller's zone (the request's zone argument, else this node's "
+                    + "POOLER_ZONE) while one of its pools has room, and spill to other zones when all are overloaded; "
+                    + "strict: they leave it only when none of its pools can take them; none: zones play no part.",
+            options = {
+                    @Option(label = "prefer", value = "prefer"),
+                    @Option(label = "strict", value = "strict"),
+                    @Option(label = "none", value = "none")
+            })
+    String zone_preference() default "prefer";
+
+    @AttributeDefinition(name = "Zone spill load",
+            description = "Outstanding requests per worker ((busy + queued) / workers) at which a pool counts as "
+                    + "overloaded: when every pool of the caller's zone is at or past it, other zones' pools become "
+                    + "candidates too (prefer). 1.0 = every worker busy; must be > 0.")
+    double zone_spill_load() default 1.0;
 }

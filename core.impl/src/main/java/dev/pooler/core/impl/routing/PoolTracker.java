@@ -62,10 +62,11 @@ final class PoolTracker {
         return tracks.computeIfAbsent(poolId, Track::new);
     }
 
-    PoolSnapshot snapshot(Pool pool, Track t, long now) {
+    /** @param zone the zone the pool serves in (its own, or its node's when it names none) */
+    PoolSnapshot snapshot(Pool pool, Track t, long now, String zone) {
         PoolStats st = pool.stats();
         PoolConfig c = pool.config();
-        return new PoolSnapshot(pool.id(), c.poolType(), c.priority(), c.specialization(), c.geographicZone(),
+        return new PoolSnapshot(pool.id(), c.poolType(), c.priority(), c.specialization(), zone,
                 c.capabilities(), st.workers(), st.busy(), st.queued(), Math.max(0, t.inFlight()), st.meanServiceMs(),
                 st.meanLatencyMs(), t.health, rss(pool, t, now), t.avgCpuLoad);
     }

@@ -6,6 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.pooler.api.ErrorKind;
 import dev.pooler.api.InvalidConfigException;
 import dev.pooler.api.Pool;
+import dev.pooler.api.PoolConfig;
 import dev.pooler.api.PoolRegistry;
 import dev.pooler.api.PoolType;
 import dev.pooler.api.PoolerException;
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -90,6 +92,11 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
     /** Time spent deciding, per strategy name (installed strategies and the router's own few: bounded). */
     private final LabelledHistograms decisionTimes = new LabelledHistograms("strategy");
     private final AtomicLong routedCount = new AtomicLong();
+    /** This node's zone ({@link PoolConfig#NODE_ZONE_PROPERTY}): its pools' zone when they name none, and the caller's when the request names none. */
+    private final String nodeZone;
+    /** Requests whose caller's zone was overloaded, so that other zones' pools were candidates too. */
+    private final AtomicLong zoneSpills = new AtomicLong();
+    private final AtomicLong lastSpillNote = new AtomicLong(Long.MIN_VALUE / 2);
     /** Streams in flight, by id, for {@link #cancel}. */
     private final Map<Long, RoutedStream> streams = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
@@ -101,16 +108,24 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
     private volatile boolean closed;
 
     @Activate
-    public RoutingEngine(@Reference PoolRegistry registry, LoadBalancingConfiguration config) {
-        this(registry, config, null, System::nanoTime);
+    public RoutingEngine(@Reference PoolRegistry registry, LoadBalancingConfiguration config, BundleContext context) {
+        this(registry, config, null, System::nanoTime, context.getProperty(PoolConfig.NODE_ZONE_PROPERTY));
+    }
+
+    /** For tests, on a node of the default zone: see {@link #RoutingEngine(PoolRegistry, LoadBalancingConfiguration, EventSink, LongSupplier, String)}. */
+    RoutingEngine(PoolRegistry registry, LoadBalancingConfiguration config, EventSink events, LongSupplier clock) {
+        this(registry, config, events, clock, null);
     }
 
     /**
      * For tests: {@code events} receives every event (null: Event Admin, when bound), {@code clock}
-     * gives nanoseconds. Call {@link #activated()} as DS would, after binding the initial strategies.
+     * gives nanoseconds, {@code nodeZone} is this node's zone (null: the default zone). Call
+     * {@link #activated()} as DS would, after binding the initial strategies.
      */
-    RoutingEngine(PoolRegistry registry, LoadBalancingConfiguration config, EventSink events, LongSupplier clock) {
+    RoutingEngine(PoolRegistry registry, LoadBalancingConfiguration config, EventSink events, LongSupplier clock,
+                  String nodeZone) {
         this.registry = registry;
+        this.nodeZone = nodeZone == null || nodeZone.isBlank() ? PoolConfig.DEFAULT_ZONE : nodeZone.trim();
         this.events = events == null ? eventAdmin : events;
         this.clock = clock;
         RouterSettings s;
@@ -303,6 +318,16 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
         return settings;
     }
 
+    /** This node's zone, as the router reads it. */
+    String nodeZone() {
+        return nodeZone;
+    }
+
+    /** How many requests found every pool of their caller's zone overloaded and were offered other zones' too. */
+    long zoneSpills() {
+        return zoneSpills.get();
+    }
+
     /** Requests sent to a pool and not yet answered, as the router counts them. */
     int inFlight(String poolId) {
         return tracker.track(poolId).inFlight();
@@ -452,8 +477,10 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
             List<PoolSnapshot> snapshots = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Pool p = candidates.get(i);
-                snapshots.add(tracker.snapshot(p, tracker.track(p.id()), t0));
+                snapshots.add(tracker.snapshot(p, tracker.track(p.id()), t0, p.remoteNode().isPresent()
+                        ? p.config().geographicZone() : p.config().zoneOn(nodeZone)));
             }
+            // A session's pool outranks the zone rule: its state lives there, whatever zone that is.
             int preferred = sessionPreference(snapshots);
             if (preferred == PINNED_AWAY) {
                 fail(t0, n, pinnedAway());
@@ -463,6 +490,7 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
                 dispatch(candidates.get(preferred), SESSION, null, clock.getAsLong() - t0, n);
                 return;
             }
+            n = applyZoneRule(candidates, snapshots);
             String name;
             LoadBalancingStrategy strategy = request.strategy() == null ? null : strategyNamed(request.strategy());
             if (strategy != null) {
@@ -486,6 +514,32 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
                 }
             }
             dispatch(candidates.get(index), name, strategy, clock.getAsLong() - t0, n);
+        }
+
+        /** Narrows both lists (same order) to the caller's zone when the zone rule says so; returns how many are left. */
+        private int applyZoneRule(List<Pool> candidates, List<PoolSnapshot> snapshots) {
+            // A node that was given no zone (one node, or a cluster without zones) prefers none for its own callers.
+            String zone = profile.zone() != null ? profile.zone()
+                    : PoolConfig.DEFAULT_ZONE.equals(nodeZone) ? null : nodeZone;
+            ZoneRule rule = settings.zones();
+            ZoneRule.Scope scope = rule.scope(snapshots, zone);
+            if (scope == ZoneRule.Scope.OWN_ZONE) {
+                for (int i = snapshots.size() - 1; i >= 0; i--) {
+                    if (!zone.equals(snapshots.get(i).zone())) {
+                        snapshots.remove(i);
+                        candidates.remove(i);
+                    }
+                }
+            } else if (scope == ZoneRule.Scope.SPILLED) {
+                zoneSpills.incrementAndGet();
+                long now = clock.getAsLong();
+                long last = lastSpillNote.get();
+                if (now - last >= WARN_EVERY && lastSpillNote.compareAndSet(last, now)) {
+                    LOG.log(INFO, "every pool of zone {0} is at or past {1} requests per worker: other zones'' pools "
+                            + "take requests too ({2} spilled so far)", quoted(zone), rule.spillLoad(), zoneSpills.get());
+                }
+            }
+            return candidates.size();
         }
 
         /**
@@ -551,7 +605,7 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
             if (all.isEmpty() && tried == null) {
                 all = defaultPool();
             }
-            return CandidatePools.of(all, request.command(), capability, poolType, profile.zone(), tried);
+            return CandidatePools.of(all, request.command(), capability, poolType, tried);
         }
 
         private List<Pool> defaultPool() {

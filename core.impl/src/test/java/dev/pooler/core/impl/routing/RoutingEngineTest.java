@@ -465,7 +465,9 @@ class RoutingEngineTest {
     @Test
     void withoutEventAdminNothingIsPosted() {
         // the DS constructor: events go to Event Admin, and none is bound
-        RoutingEngine router = new RoutingEngine(new TestRegistry(TestPool.of("a")), config("round_robin"));
+        org.osgi.framework.BundleContext context = (org.osgi.framework.BundleContext) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.framework.BundleContext.class}, (o, m, a) -> null);
+        RoutingEngine router = new RoutingEngine(new TestRegistry(TestPool.of("a")), config("round_robin"), context);
         router.activated();
         assertEquals("a", ok(router, Request.of("echo")).poolId());
     }

@@ -38,6 +38,11 @@ final class TestPool implements Pool {
     volatile long rssKb = 50_000;
     final AtomicInteger executed = new AtomicInteger();
     final AtomicInteger busy = new AtomicInteger();
+    /** While true, answers wait for {@link #release()} (the pool's workers stay busy). */
+    volatile boolean hold;
+    private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The node it lives on when it stands for another node's pool, else null. */
+    volatile String remoteNode;
 
     TestPool(PoolConfig config) {
         this.config = config;
@@ -68,6 +73,19 @@ final class TestPool implements Pool {
     TestPool failWith(ErrorKind kind) {
         failWith = kind;
         return this;
+    }
+
+    /** Stops holding and answers every held request. */
+    void release() {
+        hold = false;
+        for (Runnable r; (r = held.poll()) != null; ) {
+            r.run();
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> remoteNode() {
+        return java.util.Optional.ofNullable(remoteNode);
     }
 
     @Override
@@ -103,7 +121,9 @@ final class TestPool implements Pool {
                 f.complete(new Response(id(), id() + "-w1", new JsonPrimitive(request.command()), 1_000, delay * 1_000 + 1_000));
             }
         };
-        if (delay <= 0) {
+        if (hold) {
+            held.add(answer);
+        } else if (delay <= 0) {
             answer.run();
         } else {
             TIMER.schedule(answer, delay, TimeUnit.MICROSECONDS);

@@ -25,6 +25,16 @@ final class TestSupport {
     }
 
     static LoadBalancingConfiguration config(String strategy, long interval, boolean sharing, double threshold, int sampling) {
+        return config(strategy, interval, sharing, threshold, sampling, "prefer", 1.0);
+    }
+
+    /** The strategy {@code strategy} with the zone rule {@code preference} and {@code spillLoad}. */
+    static LoadBalancingConfiguration zones(String strategy, String preference, double spillLoad) {
+        return config(strategy, 30_000, true, 0.7, 1, preference, spillLoad);
+    }
+
+    static LoadBalancingConfiguration config(String strategy, long interval, boolean sharing, double threshold, int sampling,
+                                             String zonePreference, double spillLoad) {
         return new LoadBalancingConfiguration() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -54,6 +64,16 @@ final class TestSupport {
             @Override
             public int routed_event_sampling() {
                 return sampling;
+            }
+
+            @Override
+            public String zone_preference() {
+                return zonePreference;
+            }
+
+            @Override
+            public double zone_spill_load() {
+                return spillLoad;
             }
         };
     }
