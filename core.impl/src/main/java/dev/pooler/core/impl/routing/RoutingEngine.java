@@ -523,20 +523,23 @@ public final class RoutingEngine implements RequestRouter, HistogramSource {
                     : PoolConfig.DEFAULT_ZONE.equals(nodeZone) ? null : nodeZone;
             ZoneRule rule = settings.zones();
             ZoneRule.Scope scope = rule.scope(snapshots, zone);
-            if (scope == ZoneRule.Scope.OWN_ZONE) {
-                for (int i = snapshots.size() - 1; i >= 0; i--) {
-                    if (!zone.equals(snapshots.get(i).zone())) {
-                        snapshots.remove(i);
-                        candidates.remove(i);
-                    }
+            if (scope == ZoneRule.Scope.ALL) {
+                return candidates.size();
+            }
+            for (int i = snapshots.size() - 1; i >= 0; i--) {
+                if (!rule.keeps(scope, snapshots.get(i), zone)) {
+                    snapshots.remove(i);
+                    candidates.remove(i);
                 }
-            } else if (scope == ZoneRule.Scope.SPILLED) {
+            }
+            if (scope == ZoneRule.Scope.SPILLED) {
                 zoneSpills.incrementAndGet();
                 long now = clock.getAsLong();
                 long last = lastSpillNote.get();
                 if (now - last >= WARN_EVERY && lastSpillNote.compareAndSet(last, now)) {
                     LOG.log(INFO, "every pool of zone {0} is at or past {1} requests per worker: other zones'' pools "
-                            + "take requests too ({2} spilled so far)", quoted(zone), rule.spillLoad(), zoneSpills.get());
+                            + "with room take its requests ({2} spilled so far)", quoted(zone), rule.spillLoad(),
+                            zoneSpills.get());
                 }
             }
             return candidates.size();

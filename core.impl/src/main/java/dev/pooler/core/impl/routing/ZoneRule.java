@@ -7,13 +7,14 @@ import java.util.Locale;
 
 /**
  * Which zones may take a request (issue 12): the caller's zone is the request's {@code zone} argument, else this
- * node's zone (none when the node was given none). With {@link Preference#PREFER} only the pools of the caller's zone are candidates while at least one
- * of them has room ({@link PoolSnapshot#loadPerWorker()} below {@code spillLoad}); when every one of them is at or
- * past it, the other zones' pools join them and the strategy chooses among all (a spill). With
- * {@link Preference#STRICT} the caller's zone keeps its requests however loaded it is: others take them only when
- * none of its pools can (the router's fallback after refusals). {@link Preference#NONE} ignores zones.
+ * node's zone (none when the node was given none). With {@link Preference#PREFER} only the pools of the caller's
+ * zone are candidates while at least one of them has room ({@link PoolSnapshot#loadPerWorker()} below
+ * {@code spillLoad}); when every one of them is at or past it, the other zones' pools that have room take the
+ * request instead (a spill: the strategy chooses among them); when none has room either, the caller's zone keeps it.
+ * With {@link Preference#STRICT} the caller's zone keeps its requests however loaded it is: others take them only
+ * when none of its pools can (the router's fallback after refusals). {@link Preference#NONE} ignores zones.
  * <p>
- * A zone with no candidate at all, or candidates all in one zone, leave nothing to prefer.
+ * No candidate in the caller's zone, or candidates all in one zone, leave nothing to prefer.
  *
  * @param spillLoad outstanding requests per worker ((busy + queued) / workers, or the router's own count when
  *                  higher) at which a pool counts as overloaded; 1.0 = every worker busy
@@ -45,7 +46,7 @@ record ZoneRule(Preference preference, double spillLoad) {
         ALL,
         /** Only the caller's zone's candidates. */
         OWN_ZONE,
-        /** The caller's zone is overloaded: every candidate, of every zone. */
+        /** The caller's zone is overloaded: the other zones' candidates that have room. */
         SPILLED
     }
 
@@ -66,16 +67,32 @@ record ZoneRule(Preference preference, double spillLoad) {
         }
         int inZone = 0;
         boolean room = false;
+        boolean roomElsewhere = false;
         for (int i = 0, n = candidates.size(); i < n; i++) {
             PoolSnapshot s = candidates.get(i);
             if (zone.equals(s.zone())) {
                 inZone++;
-                room |= s.loadPerWorker() < spillLoad;
+                room |= hasRoom(s);
+            } else {
+                roomElsewhere |= hasRoom(s);
             }
         }
         if (inZone == 0 || inZone == candidates.size()) {
             return Scope.ALL;
         }
-        return room || preference == Preference.STRICT ? Scope.OWN_ZONE : Scope.SPILLED;
+        return room || !roomElsewhere || preference == Preference.STRICT ? Scope.OWN_ZONE : Scope.SPILLED;
+    }
+
+    /** Whether {@code s} stays a candidate under {@code scope} for a caller in {@code zone}. */
+    boolean keeps(Scope scope, PoolSnapshot s, String zone) {
+        return switch (scope) {
+            case ALL -> true;
+            case OWN_ZONE -> zone.equals(s.zone());
+            case SPILLED -> !zone.equals(s.zone()) && hasRoom(s);
+        };
+    }
+
+    private boolean hasRoom(PoolSnapshot s) {
+        return s.loadPerWorker() < spillLoad;
     }
 }

@@ -96,7 +96,7 @@ class ZoneRoutingTest {
         RoutingEngine router = router("prefer", 1.0, local, west);
         List<CompletableFuture<Response>> busy = fill(router, local, 2); // both local workers busy: load 1.0
         assertEquals("general@w1", ok(router, Request.of("echo")).poolId(), "spilled to the other zone");
-        assertEquals(List.of("local", "general@w1"), strategy.seen.get(0), "the strategy chose among every zone's pools");
+        assertEquals(1, candidates(router), "only the other zone's pool with room");
         assertEquals(1, router.zoneSpills());
 
         local.release();
@@ -104,6 +104,20 @@ class ZoneRoutingTest {
         assertEquals("local", ok(router, Request.of("echo")).poolId(), "load fell: back to the caller's zone");
         assertEquals(1, candidates(router));
         assertEquals(1, router.zoneSpills(), "no spill since");
+    }
+
+    @Test
+    void whenEveryZoneIsOverloadedTheCallersKeepsItsRequests() {
+        RoutingEngine router = router("prefer", 1.0, local, west);
+        List<CompletableFuture<Response>> busy = fill(router, local, 2);
+        busy.addAll(fill(router, west, 2));
+        busy.add(router.route(Request.of("echo")).toCompletableFuture());
+        assertEquals("local", router.recentDecisions(1).get(0).poolId());
+        assertEquals(1, candidates(router));
+        assertEquals(0, router.zoneSpills());
+        local.release();
+        west.release();
+        busy.forEach(f -> f.orTimeout(5, TimeUnit.SECONDS).join());
     }
 
     @Test
