@@ -99,24 +99,36 @@ public final class RemoteBench {
                     remote.pool().id());
             Contenders.Work echoWork = echo();
             Contenders.Work sleepWork = sleep(o.sleepMs());
-            latency.run(c, echoWork);
-            echo.run(c, echoWork);
-            sleep.run(c, sleepWork);
+            if (o.only().contains("latency")) {
+                latency.run(c, echoWork);
+            }
+            if (o.only().contains("echo")) {
+                echo.run(c, echoWork);
+            }
+            if (o.only().contains("sleep")) {
+                sleep.run(c, sleepWork);
+            }
         } finally {
             pool.stop(Duration.ofSeconds(5));
         }
         double loadAfter = CpuClock.loadAverage();
         out.printf(Locale.ROOT, "%n== Remote vs local: median [min–max] over %d rounds ==%n", o.rounds());
         out.printf(Locale.ROOT, "  %-50s %-26s %-9s %s%n", "measure", "value", "goal", "median vs goal");
-        row(out, "overhead per request p50, remote − local (ms)", latency.overheadP50Ms, "%.3f", "<= " + GOAL_P50_OVERHEAD_MS,
-                latency.overheadP50Ms.median() <= GOAL_P50_OVERHEAD_MS);
-        row(out, "overhead per request p99, remote − local (ms)", latency.overheadP99Ms, "%.3f", "-", null);
-        row(out, "saturated throughput echo, remote / local", echo.ratio, "%.2f", ">= " + GOAL_ECHO_RATIO,
-                echo.ratio.median() >= GOAL_ECHO_RATIO);
-        row(out, "saturated throughput sleep " + o.sleepMs() + " ms, remote / local", sleep.ratio, "%.2f",
-                ">= " + GOAL_SLEEP_RATIO, sleep.ratio.median() >= GOAL_SLEEP_RATIO);
-        row(out, "  JVM CPU per echo request, local (µs)", echo.localCpuMicros, "%.1f", "-", null);
-        row(out, "  JVM CPU per echo request, remote, both nodes (µs)", echo.remoteCpuMicros, "%.1f", "-", null);
+        if (o.only().contains("latency")) {
+            row(out, "overhead per request p50, remote − local (ms)", latency.overheadP50Ms, "%.3f",
+                    "<= " + GOAL_P50_OVERHEAD_MS, latency.overheadP50Ms.median() <= GOAL_P50_OVERHEAD_MS);
+            row(out, "overhead per request p99, remote − local (ms)", latency.overheadP99Ms, "%.3f", "-", null);
+        }
+        if (o.only().contains("echo")) {
+            row(out, "saturated throughput echo, remote / local", echo.ratio, "%.2f", ">= " + GOAL_ECHO_RATIO,
+                    echo.ratio.median() >= GOAL_ECHO_RATIO);
+            row(out, "  JVM CPU per echo request, local (µs)", echo.localCpuMicros, "%.1f", "-", null);
+            row(out, "  JVM CPU per echo request, remote, both nodes (µs)", echo.remoteCpuMicros, "%.1f", "-", null);
+        }
+        if (o.only().contains("sleep")) {
+            row(out, "saturated throughput sleep " + o.sleepMs() + " ms, remote / local", sleep.ratio, "%.2f",
+                    ">= " + GOAL_SLEEP_RATIO, sleep.ratio.median() >= GOAL_SLEEP_RATIO);
+        }
         out.printf(Locale.ROOT, "%d CPUs; load average %.2f before, %.2f after; %.0f s in all.%s%n",
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, (System.nanoTime() - t0) / 1e9,
                 Math.max(loadBefore, loadAfter) > Runtime.getRuntime().availableProcessors() * 0.5

@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** {@link RemoteBench}'s options: system property {@code bench.<name>}, overridden by {@code --<name>=<value>}. */
 record RemoteOptions(int rounds, long durationMs, long sliceMs, long warmupMs, int workers, int inflight, int sleepMs,
-                     String python, Path runtime, boolean verbose) {
+                     String python, Path runtime, boolean verbose, Set<String> only) {
+
+    static final Set<String> PARTS = Set.of("latency", "echo", "sleep");
 
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
 
@@ -26,6 +30,7 @@ record RemoteOptions(int rounds, long durationMs, long sliceMs, long warmupMs, i
         KNOWN.put("python", new String[] {"python3", "the Python interpreter"});
         KNOWN.put("runtime", new String[] {"", "folder holding pooler_worker; auto = core.impl's copy on the classpath"});
         KNOWN.put("verbose", new String[] {"false", "keep the pool's and the remote path's INFO log lines"});
+        KNOWN.put("only", new String[] {"latency,echo,sleep", "which benchmarks to run (echo, sleep: the throughput ones)"});
     }
 
     static RemoteOptions parse(String[] args) {
@@ -33,7 +38,7 @@ record RemoteOptions(int rounds, long durationMs, long sliceMs, long warmupMs, i
         RemoteOptions o = new RemoteOptions(positive(v, "rounds"), positive(v, "duration"), positive(v, "slice"),
                 nonNegative(v, "warmup"), positive(v, "workers"), positive(v, "inflight"), positive(v, "sleep"),
                 v.get("python"), v.get("runtime").isBlank() ? null : Path.of(v.get("runtime")).toAbsolutePath(),
-                Boolean.parseBoolean(v.get("verbose")));
+                Boolean.parseBoolean(v.get("verbose")), parts(v.get("only")));
         if (o.rounds < 3) {
             throw new IllegalArgumentException("rounds: at least 3 (a median and a range), was " + o.rounds);
         }
@@ -41,6 +46,21 @@ record RemoteOptions(int rounds, long durationMs, long sliceMs, long warmupMs, i
             throw new IllegalArgumentException("slice (" + o.sliceMs + " ms) must not exceed duration (" + o.durationMs + " ms)");
         }
         return o;
+    }
+
+    private static Set<String> parts(String list) {
+        Set<String> out = new TreeSet<>();
+        for (String part : list.split(",")) {
+            String p = part.trim().toLowerCase(Locale.ROOT);
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (!PARTS.contains(p)) {
+                throw new IllegalArgumentException("only: unknown benchmark '" + p + "', expected some of " + PARTS);
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     int slicesPerRound() {
@@ -56,6 +76,7 @@ record RemoteOptions(int rounds, long durationMs, long sliceMs, long warmupMs, i
 
     String describe() {
         return String.format(Locale.ROOT, "rounds=%d duration=%d ms/contender/round slice=%d ms warmup=%d ms workers=%d "
-                + "inflight=%d/worker sleep=%d ms", rounds, durationMs, sliceMs, warmupMs, workers, inflight, sleepMs);
+                + "inflight=%d/worker sleep=%d ms only=%s", rounds, durationMs, sliceMs, warmupMs, workers, inflight, sleepMs,
+                String.join(",", only));
     }
 }

@@ -13,8 +13,8 @@ import dev.pooler.api.WorkerInfo;
 import dev.pooler.remote.api.RemotePoolEndpoint;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +34,8 @@ import org.osgi.util.promise.Promise;
  * thread): the node's answer; {@link ErrorKind#WORKER_CRASHED} (retryable, may have run) when the call broke or
  * the node left while it held the request; {@link ErrorKind#SHUTTING_DOWN} (never sent, retryable anywhere) when
  * the node was already gone; {@link ErrorKind#TIMEOUT} when no answer came within the request's timeout plus
- * {@link #TRANSIT_GRACE}. Whichever comes first wins; the others find the answer given.
+ * {@link #TRANSIT_GRACE} (found by one sweep of the requests in flight every {@link #SWEEP_MS}, not a timer task per
+ * request). Whichever comes first wins; the others find the answer given.
  * <p>
  * Its numbers are the remote pool's (refreshed by {@link #refreshStats()}, never read on the request path) with the
  * latencies measured here, network included.
@@ -43,6 +44,8 @@ final class RemotePool implements Pool {
 
     /** On top of a request's timeout: the remote pool answers TIMEOUT itself, this only covers a silent node. */
     static final Duration TRANSIT_GRACE = Duration.ofSeconds(5);
+    /** How often the requests in flight are checked against their deadlines. */
+    static final long SWEEP_MS = 250;
 
     private final String id;
     private final String node;
@@ -50,7 +53,9 @@ final class RemotePool implements Pool {
     private final RemotePoolEndpoint endpoint;
     private final Executor answers;
     private final ScheduledExecutorService timer;
-    private final Set<CompletableFuture<Response>> inFlight = ConcurrentHashMap.newKeySet();
+    /** Each request in flight, by its answer: when it times out. */
+    private final Map<CompletableFuture<Response>, Deadline> inFlight = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> sweep;
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final RoundTrips roundTrips = new RoundTrips();
@@ -68,6 +73,10 @@ final class RemotePool implements Pool {
         // Until the first numbers arrive: a running pool of its configured size, idle.
         this.remote = new PoolStats(id, PoolState.RUNNING, config.size(), 0, config.size(), 0, 0, 0, 0, 0, 0, 0, 0,
                 0, 0, 0, 0, 0, 0);
+        this.sweep = timer.scheduleWithFixedDelay(this::expire, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private record Deadline(long atNanos, long timeoutMs) {
     }
 
     @Override
@@ -101,16 +110,11 @@ final class RemotePool implements Pool {
             answer.completeExceptionally(gone());
             return answer;
         }
-        inFlight.add(answer);
         long started = System.nanoTime();
         Duration timeout = (request.timeout() != null ? request.timeout() : config.resourceLimits().requestTimeout())
                 .plus(TRANSIT_GRACE);
-        ScheduledFuture<?> deadline = timer.schedule(() -> settle(answer, new PoolerException(ErrorKind.TIMEOUT,
-                "no answer from node " + node + " within " + timeout.toMillis() + " ms", id)), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        answer.whenComplete((r, e) -> {
-            inFlight.remove(answer);
-            deadline.cancel(false);
-        });
+        inFlight.put(answer, new Deadline(started + timeout.toNanos(), timeout.toMillis()));
+        answer.whenComplete((r, e) -> inFlight.remove(answer));
         if (closed) { // the node left while we registered: close() may not have seen this one
             settle(answer, gone());
             return answer;
@@ -162,10 +166,22 @@ final class RemotePool implements Pool {
         return new PoolerException(ErrorKind.SHUTTING_DOWN, "node " + node + " left the cluster", id, null, false);
     }
 
+    /** Answers TIMEOUT to the requests past their deadline. */
+    private void expire() {
+        long now = System.nanoTime();
+        inFlight.forEach((answer, d) -> {
+            if (now - d.atNanos() >= 0) {
+                settle(answer, new PoolerException(ErrorKind.TIMEOUT, "no answer from node " + node + " within "
+                        + d.timeoutMs() + " ms", id));
+            }
+        });
+    }
+
     /** The node left (or this bundle stops): everything it held is answered now, nothing more is sent. */
     void close() {
         closed = true;
-        for (CompletableFuture<Response> answer : List.copyOf(inFlight)) {
+        sweep.cancel(false);
+        for (CompletableFuture<Response> answer : List.copyOf(inFlight.keySet())) {
             settle(answer, new PoolerException(ErrorKind.WORKER_CRASHED, "node " + node
                     + " left the cluster while it held the request", id, null, true));
         }
