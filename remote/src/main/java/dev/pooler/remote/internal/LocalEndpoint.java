@@ -6,7 +6,7 @@ import dev.pooler.api.Request;
 import dev.pooler.remote.api.RemotePoolEndpoint;
 import org.osgi.util.promise.Deferred;
 import org.osgi.util.promise.Promise;
-import org.osgi.util.promise.Promises;
+import org.osgi.util.promise.PromiseFactory;
 
 /**
  * One of this node's pools as other nodes call it. Every call's promise resolves with an answer envelope, never
@@ -14,6 +14,12 @@ import org.osgi.util.promise.Promises;
  * invokes its methods reflectively.
  */
 public final class LocalEndpoint implements RemotePoolEndpoint {
+
+    /**
+     * The answer's callbacks run where it is resolved (the pool's answer thread): the only one is fastbin's, which
+     * encodes the reply and queues it for its connection. The default factory would hand it to yet another thread.
+     */
+    private static final PromiseFactory INLINE = new PromiseFactory(PromiseFactory.inlineExecutor());
 
     private final Pool pool;
 
@@ -27,9 +33,9 @@ public final class LocalEndpoint implements RemotePoolEndpoint {
         try {
             request = WireCodec.request(requestJson);
         } catch (PoolerException e) {
-            return Promises.resolved(WireCodec.error(e));
+            return INLINE.resolved(WireCodec.error(e));
         }
-        Deferred<String> answer = new Deferred<>();
+        Deferred<String> answer = INLINE.deferred();
         try {
             pool.execute(request).whenComplete((r, e) -> answer.resolve(e == null ? WireCodec.answer(r) : WireCodec.error(e)));
         } catch (RuntimeException e) {
@@ -40,6 +46,6 @@ public final class LocalEndpoint implements RemotePoolEndpoint {
 
     @Override
     public Promise<String> stats() {
-        return Promises.resolved(WireCodec.stats(pool.stats()));
+        return INLINE.resolved(WireCodec.stats(pool.stats()));
     }
 }
