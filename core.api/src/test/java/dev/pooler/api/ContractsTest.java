@@ -26,6 +26,15 @@ class ContractsTest {
     }
 
     @Test
+    void aPoolServesInItsOwnZoneElseInItsNodes() {
+        PoolConfig unzoned = PoolConfig.builder().poolId("a").build();
+        assertEquals("east", unzoned.zoneOn("east"));
+        assertEquals(PoolConfig.DEFAULT_ZONE, unzoned.zoneOn(null));
+        assertEquals(PoolConfig.DEFAULT_ZONE, unzoned.zoneOn(" "));
+        assertEquals("eu", PoolConfig.builder().poolId("b").geographicZone("eu").build().zoneOn("east"));
+    }
+
+    @Test
     void invalidConfigNamesTheField() {
         assertEquals("size", assertThrows(InvalidConfigException.class, () -> PoolConfig.builder().size(-1).build()).field());
         assertEquals("size", assertThrows(InvalidConfigException.class, () -> PoolConfig.builder().size(0).build()).field());
