@@ -74,7 +74,7 @@ public class PoolComponent {
 
     private PoolConfig parseOrReject(Map<String, Object> properties) {
         try {
-            return PoolConfigParser.parse(properties, host.defaultPython());
+            return PoolConfigParser.parse(properties, host.defaultPython(), host.nodeZone());
         } catch (InvalidConfigException e) {
             reject(properties, e);
             return null;

@@ -28,8 +28,17 @@ public final class PoolConfigParser {
     }
 
     public static PoolConfig parse(Map<String, ?> props, String defaultPython) {
+        return parse(props, defaultPython, null);
+    }
+
+    /**
+     * As {@link #parse(Map, String)}, on a node of zone {@code nodeZone} (null: none set): a pool whose configuration
+     * names no {@code geographic.zone} is in its node's zone, so the API, the metrics and the registry show the zone
+     * it serves in.
+     */
+    public static PoolConfig parse(Map<String, ?> props, String defaultPython, String nodeZone) {
         try {
-            return build(props, defaultPython);
+            return build(props, defaultPython, nodeZone == null || nodeZone.isBlank() ? PoolConfig.DEFAULT_ZONE : nodeZone.trim());
         } catch (InvalidConfigException e) {
             // The contracts name fields as the seed does (max_queue); a configuration names properties (max.queue).
             return throwRenamed(e);
@@ -46,7 +55,7 @@ public final class PoolConfigParser {
         throw property.equals(e.field()) ? e : e.renamed(property);
     }
 
-    private static PoolConfig build(Map<String, ?> props, String defaultPython) {
+    private static PoolConfig build(Map<String, ?> props, String defaultPython, String defaultZone) {
         PoolConfig.Builder b = PoolConfig.builder();
         String id = string(props, "pool.id", "");
         if (id.isEmpty()) {
@@ -61,7 +70,7 @@ public final class PoolConfigParser {
         b.sharingPolicy(SharingPolicy.parse("sharing.policy", string(props, "sharing.policy", PoolConfig.DEFAULT_SHARING_POLICY)));
         b.specialization(string(props, "specialization", ""));
         b.capabilities(list(props, "capabilities", List.of(PoolConfig.ALL)));
-        b.geographicZone(string(props, "geographic.zone", PoolConfig.DEFAULT_ZONE));
+        b.geographicZone(string(props, "geographic.zone", defaultZone));
         b.affinityRules(pairs(props, "affinity.rules"));
         b.allowedTools(allowedTools(props));
         b.resourceLimits(new ResourceLimits(

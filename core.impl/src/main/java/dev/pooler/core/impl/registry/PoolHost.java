@@ -100,6 +100,12 @@ public class PoolHost implements PoolLookup {
         return events;
     }
 
+    /** This node's zone ({@code pooler.zone}, the launcher's {@code POOLER_ZONE}), or null when none is set. */
+    public String nodeZone() {
+        String z = context.getProperty(dev.pooler.api.PoolConfig.NODE_ZONE_PROPERTY);
+        return z == null || z.isBlank() ? null : z.trim();
+    }
+
     public String defaultPython() {
         return defaultPython;
     }

@@ -57,6 +57,14 @@ class PoolConfigParserTest {
     }
 
     @Test
+    void aPoolNamingNoZoneIsInItsNodesZoneOneNamingAZoneKeepsIt() {
+        assertEquals("east", PoolConfigParser.parse(props("pool.id", "p"), "python3", "east").geographicZone());
+        assertEquals("west", PoolConfigParser.parse(props("pool.id", "p", "geographic.zone", "west"), "python3", "east")
+                .geographicZone());
+        assertEquals(PoolConfig.DEFAULT_ZONE, PoolConfigParser.parse(props("pool.id", "p"), "python3", " ").geographicZone());
+    }
+
+    @Test
     void toolsAllowedIsEveryToolByDefaultNoneWhenEmptyOrNoneElseTheNames() {
         PoolConfig all = PoolConfigParser.parse(props("pool.id", "p"), "python3");
         assertEquals(Set.of("*"), all.allowedTools());
