@@ -33,7 +33,7 @@ import org.osgi.util.promise.Promise;
  * Every request gets exactly one answer, always on {@link #answers} (never on the transport's or the framework's
  * thread): the node's answer; {@link ErrorKind#WORKER_CRASHED} (retryable, may have run) when the call broke or
  * the node left while it held the request; {@link ErrorKind#SHUTTING_DOWN} (never sent, retryable anywhere) when
- * the node was already gone; {@link ErrorKind#TIMEOUT} when no answer came within the request's timeout plus
+ * the node was already gone or could not be connected to; {@link ErrorKind#TIMEOUT} when no answer came within the request's timeout plus
  * {@link #TRANSIT_GRACE}. Whichever comes first wins; the others find the answer given.
  * <p>
  * Its numbers are the remote pool's (refreshed by {@link #refreshStats()}, never read on the request path) with the
@@ -132,7 +132,7 @@ final class RemotePool implements Pool {
         try {
             Throwable failure = reply.getFailure();
             if (failure != null) {
-                answer.completeExceptionally(lost(failure));
+                answer.completeExceptionally(neverConnected(failure) ? unreachable(failure) : lost(failure));
                 return;
             }
             Response r = WireCodec.answer(reply.getValue(), id, node);
@@ -156,6 +156,26 @@ final class RemotePool implements Pool {
     private PoolerException lost(Throwable cause) {
         return new PoolerException(ErrorKind.WORKER_CRASHED, "the call to node " + node + " broke while it held the "
                 + "request (node lost?): " + cause, id, cause, true);
+    }
+
+    /** Nothing was sent: the transport could not connect to the node (it is down, or its port is closed). */
+    private PoolerException unreachable(Throwable cause) {
+        return new PoolerException(ErrorKind.SHUTTING_DOWN, "node " + node + " cannot be reached: " + cause, id, cause,
+                false);
+    }
+
+    /**
+     * Whether the call failed before it was sent: fastbin fails the calls it holds for a connection that never came
+     * up with the connect error; a connection that broke fails the calls it carried with another {@code IOException}.
+     */
+    static boolean neverConnected(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private PoolerException gone() {

@@ -1,0 +1,40 @@
+package dev.pooler.remote.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Test;
+
+class ZooKeeperLinkTest {
+
+    @Test
+    void withoutAClientTheLinkIsNotLost() throws Exception {
+        ZooKeeperLink link = new ZooKeeperLink(1);
+        Thread.sleep(20);
+        assertFalse(link.lost());
+    }
+
+    @Test
+    void aClientThatCannotReachItsServerLosesTheLinkOnlyAfterTheGrace() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        ZooKeeper client = new ZooKeeper("127.0.0.1:" + closed, 3000, event -> { });
+        try {
+            ZooKeeperLink link = new ZooKeeperLink(200);
+            link.addClient(client);
+            assertFalse(client.getState().isConnected());
+            assertFalse(link.lost(), "lost at once, before the grace");
+            Thread.sleep(400);
+            assertTrue(link.lost(), "still not lost after the grace");
+            link.removeClient(client);
+            assertFalse(link.lost(), "no client: Aries is between sessions");
+        } finally {
+            client.close();
+        }
+    }
+}
