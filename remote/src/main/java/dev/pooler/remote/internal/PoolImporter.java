@@ -30,7 +30,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * When the import goes (the node stopped, was killed and its ZooKeeper session expired, or this bundle stops),
  * the pool is withdrawn first and then every request it still held is answered. While the discovery service itself
  * is lost ({@link DiscoveryLink}) no other node's pool is offered: nothing would tell this node that one died. The
- * requests they hold then still get their answers from their nodes; the pools return when discovery does.
+ * requests they hold then still get their answers from their nodes; the pools return when discovery does. A pool
+ * whose node does not answer (the last call to it failed) is withheld as well, until it answers again: so a killed
+ * node's pools leave at the first failed call or stats ask, before ZooKeeper expires its session, and an import Aries
+ * kept from before a discovery outage never comes back for a node that is gone.
  */
 @Component(immediate = true)
 public class PoolImporter {
@@ -52,16 +55,20 @@ public class PoolImporter {
         final RemotePool pool;
         final Hashtable<String, Object> properties;
         ServiceRegistration<Pool> registration;
+        /** Set once its import went: never offered again. */
+        boolean removed;
 
         Imported(RemotePool pool, Hashtable<String, Object> properties) {
             this.pool = pool;
             this.properties = properties;
         }
 
-        synchronized void offer() {
-            if (registration == null) {
-                registration = context.registerService(Pool.class, pool, properties);
+        synchronized boolean offer() {
+            if (registration != null || removed) {
+                return false;
             }
+            registration = context.registerService(Pool.class, pool, properties);
+            return true;
         }
 
         /** Out of the candidates; what it holds still gets its answer from its node. */
@@ -121,13 +128,18 @@ public class PoolImporter {
         if (imported.putIfAbsent(endpoint, i) != null) {
             return;
         }
-        pool.refreshStats();
-        if (discoveryLost) {
-            LOG.log(System.Logger.Level.INFO, "pool {0} imported (node {1}), offered once discovery is back", id, node);
-            return;
+        LOG.log(System.Logger.Level.INFO, "pool {0} imported (node {1}, zone {2}), offered once its node answers", id,
+                node, config.geographicZone());
+        pool.refreshStats().thenRunAsync(() -> reconcile(i), timer);
+    }
+
+    /** Offered while discovery is there and its node answers; withheld otherwise. */
+    private void reconcile(Imported i) {
+        boolean offered = active && !discoveryLost && i.pool.reachable();
+        if (offered ? i.offer() : i.withhold()) {
+            LOG.log(System.Logger.Level.INFO, offered ? "pool {0} offered" : "pool {0} withheld ({1})", i.pool.id(),
+                    discoveryLost ? "discovery lost" : "its node does not answer");
         }
-        i.offer();
-        LOG.log(System.Logger.Level.INFO, "pool {0} joined (node {1}, zone {2})", id, node, config.geographicZone());
     }
 
     void unbindEndpoint(RemotePoolEndpoint endpoint) {
@@ -149,31 +161,28 @@ public class PoolImporter {
 
     /** First out of the candidates, then its outstanding requests answered: none is sent to it after its answer. */
     private static void withdraw(Imported i) {
-        i.withhold();
+        synchronized (i) {
+            i.removed = true;
+            i.withhold();
+        }
         i.pool.close();
     }
 
-    /** Every {@link #STATS_PERIOD_MS}: the discovery link checked, the remote pools' numbers asked for. */
+    /**
+     * Every {@link #STATS_PERIOD_MS}: the discovery link checked, the remote pools' numbers asked for, and each pool
+     * offered or withheld by what is known now.
+     */
     private void refresh() {
         DiscoveryLink link = discovery;
         boolean lost = link != null && link.lost();
         if (lost != discoveryLost) {
             discoveryLost = lost;
-            int changed = 0;
-            for (Imported i : imported.values()) {
-                if (lost) {
-                    changed += i.withhold() ? 1 : 0;
-                } else if (active) {
-                    i.offer();
-                    changed++;
-                }
-            }
             LOG.log(lost ? System.Logger.Level.WARNING : System.Logger.Level.INFO, lost
-                    ? "discovery lost: the {0} pools of other nodes withdrawn (requests they hold still get their answers)"
-                    : "discovery back: {0} pools of other nodes offered again", changed);
+                    ? "discovery lost: the pools of other nodes withdrawn (requests they hold still get their answers)"
+                    : "discovery back: the pools of other nodes offered again once their nodes answer");
         }
         for (Imported i : imported.values()) {
-            i.pool.refreshStats();
+            i.pool.refreshStats().thenRunAsync(() -> reconcile(i), timer);
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.util.promise.Promise;
 
@@ -43,6 +42,8 @@ final class RemotePool implements Pool {
 
     /** On top of a request's timeout: the remote pool answers TIMEOUT itself, this only covers a silent node. */
     static final Duration TRANSIT_GRACE = Duration.ofSeconds(5);
+    /** A node silent this long (no answer to anything, stats asked every half second) counts as not reachable. */
+    static final long SILENT_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final String id;
     private final String node;
@@ -52,10 +53,14 @@ final class RemotePool implements Pool {
     private final ScheduledExecutorService timer;
     private final Set<CompletableFuture<Response>> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicBoolean refreshing = new AtomicBoolean();
+    /** When the stats ask still out was sent (nanoTime), 0 when none is. */
+    private final AtomicLong asking = new AtomicLong();
     private final RoundTrips roundTrips = new RoundTrips();
     private volatile PoolStats remote;
     private volatile boolean closed;
+    /** Whether the node answered the last call (a request or a stats ask); false until it first does. */
+    private volatile boolean reachable;
+    private volatile long answeredAt;
 
     RemotePool(String id, String node, PoolConfig config, RemotePoolEndpoint endpoint, Executor answers,
                ScheduledExecutorService timer) {
@@ -132,9 +137,11 @@ final class RemotePool implements Pool {
         try {
             Throwable failure = reply.getFailure();
             if (failure != null) {
+                reachable = false;
                 answer.completeExceptionally(neverConnected(failure) ? unreachable(failure) : lost(failure));
                 return;
             }
+            answered();
             Response r = WireCodec.answer(reply.getValue(), id, node);
             roundTrips.record(System.nanoTime() - started);
             answer.complete(r);
@@ -205,10 +212,30 @@ final class RemotePool implements Pool {
         return false;
     }
 
-    /** Asks the node for its pool's numbers, unless an earlier ask is still out. Never blocks. */
-    void refreshStats() {
-        if (closed || !refreshing.compareAndSet(false, true)) {
-            return;
+    /**
+     * Whether its node answered the last call: a pool whose node cannot be reached (killed, its endpoint gone, an
+     * import Aries kept from before a discovery outage) is not offered, whatever discovery says.
+     */
+    boolean reachable() {
+        return reachable && !closed && System.nanoTime() - answeredAt < SILENT_NANOS;
+    }
+
+    private void answered() {
+        answeredAt = System.nanoTime();
+        reachable = true;
+    }
+
+    /**
+     * Asks the node for its pool's numbers, unless an earlier ask is still out. Never blocks. The stage completes when
+     * the answer (or the failure) is in, {@link #reachable()} updated.
+     */
+    CompletionStage<Void> refreshStats() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long now = System.nanoTime();
+        long out = asking.get();
+        if (closed || (out != 0 && now - out < SILENT_NANOS) || !asking.compareAndSet(out, now)) {
+            done.complete(null); // an earlier ask is still out (one that is out for too long is given up)
+            return done;
         }
         try {
             Promise<String> p = endpoint.stats();
@@ -216,16 +243,23 @@ final class RemotePool implements Pool {
                 try {
                     if (p.getFailure() == null) {
                         remote = WireCodec.stats(p.getValue(), id);
+                        answered();
+                    } else {
+                        reachable = false;
                     }
                 } catch (Exception e) {
                     // keep the numbers we had
                 } finally {
-                    refreshing.set(false);
+                    asking.compareAndSet(now, 0);
+                    done.complete(null);
                 }
             });
         } catch (RuntimeException e) {
-            refreshing.set(false);
+            reachable = false;
+            asking.compareAndSet(now, 0);
+            done.complete(null);
         }
+        return done;
     }
 
     @Override

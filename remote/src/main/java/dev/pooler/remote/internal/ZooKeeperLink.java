@@ -3,6 +3,8 @@ package dev.pooler.remote.internal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.zookeeper.ZooKeeper;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -12,28 +14,40 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * The link to ZooKeeper, read from the client Aries' ZooKeeper discovery publishes as a service once it connected.
  * <p>
- * Aries reacts to an expired session only, and a client learns that its session expired only from a server it
- * reaches again: with the whole ensemble gone, Aries keeps every endpoint it imported, for ever, and nobody would tell
- * this node that a node died. So the link counts as lost when no client has been connected for longer than the
- * session timeout, the time after which ZooKeeper itself would have given up on the sessions of the others. The
- * client's state is read, never its watcher replaced: Aries keeps its own.
+ * With the whole ensemble gone, Aries keeps every endpoint it imported: its client declares its own session expired
+ * after the session timeout (ZooKeeper 3.9), Aries then withdraws that client's service and opens a new client, which
+ * is published only once it reaches a server, but the imported endpoints stay. Nothing would tell this node that a
+ * node died. So the link counts as lost when no client has been connected for longer than the session timeout, the
+ * time after which ZooKeeper would have given up on the other nodes' sessions too; no client at all counts as not
+ * connected. The client's state is read, never its watcher replaced: Aries keeps its own.
  * <p>
- * Only active where the ZooKeeper client's package is wired (the launcher's cluster bundles); elsewhere the link is
- * never lost.
+ * Only active where the ZooKeeper client's package is wired (the launcher's cluster bundles), and only judged when
+ * this bundle configured the discovery ({@code pooler.discovery} set); otherwise the link is never lost.
  */
 @Component(service = DiscoveryLink.class)
 public class ZooKeeperLink implements DiscoveryLink {
 
     private final Set<ZooKeeper> clients = ConcurrentHashMap.newKeySet();
+    private final boolean judged;
     private final long graceNanos;
     private volatile long lastConnected = System.nanoTime();
 
-    public ZooKeeperLink() {
-        this(ClusterConfigurer.SESSION_TIMEOUT_MS);
+    @Activate
+    public ZooKeeperLink(BundleContext context) {
+        this(configuredHere(context), ClusterConfigurer.SESSION_TIMEOUT_MS);
     }
 
-    ZooKeeperLink(long graceMs) {
+    ZooKeeperLink(boolean judged, long graceMs) {
+        this.judged = judged;
         this.graceNanos = graceMs * 1_000_000L;
+    }
+
+    private static boolean configuredHere(BundleContext context) {
+        try {
+            return ClusterSettings.of(context::getProperty).isPresent();
+        } catch (IllegalArgumentException bad) {
+            return false; // ClusterConfigurer refused them: nothing was configured
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -49,8 +63,7 @@ public class ZooKeeperLink implements DiscoveryLink {
     @Override
     public boolean lost() {
         long now = System.nanoTime();
-        if (clients.isEmpty() || clients.stream().anyMatch(c -> c.getState().isConnected())) {
-            // No client: Aries is between sessions and drops what it imported by itself.
+        if (!judged || clients.stream().anyMatch(c -> c.getState().isConnected())) {
             lastConnected = now;
             return false;
         }

@@ -11,10 +11,18 @@ import org.junit.jupiter.api.Test;
 class ZooKeeperLinkTest {
 
     @Test
-    void withoutAClientTheLinkIsNotLost() throws Exception {
-        ZooKeeperLink link = new ZooKeeperLink(1);
+    void aDiscoveryConfiguredElsewhereIsNeverJudged() throws Exception {
+        ZooKeeperLink link = new ZooKeeperLink(false, 1);
         Thread.sleep(20);
         assertFalse(link.lost());
+    }
+
+    @Test
+    void noClientAtAllIsNotConnected() throws Exception {
+        ZooKeeperLink link = new ZooKeeperLink(true, 200);
+        assertFalse(link.lost(), "lost at once, before the grace");
+        Thread.sleep(400);
+        assertTrue(link.lost(), "Aries between sessions, no client published for longer than the grace");
     }
 
     @Test
@@ -25,14 +33,14 @@ class ZooKeeperLinkTest {
         }
         ZooKeeper client = new ZooKeeper("127.0.0.1:" + closed, 3000, event -> { });
         try {
-            ZooKeeperLink link = new ZooKeeperLink(200);
+            ZooKeeperLink link = new ZooKeeperLink(true, 200);
             link.addClient(client);
             assertFalse(client.getState().isConnected());
             assertFalse(link.lost(), "lost at once, before the grace");
             Thread.sleep(400);
             assertTrue(link.lost(), "still not lost after the grace");
             link.removeClient(client);
-            assertFalse(link.lost(), "no client: Aries is between sessions");
+            assertTrue(link.lost(), "no client: still lost");
         } finally {
             client.close();
         }
