@@ -88,12 +88,12 @@ class ThreeNodeClusterIT {
 
     private LaunchedPooler launchB() throws Exception {
         return cluster.launch("B", "default", "embedded", zk,
-                Map.of("pool_b", ClusterNodes.benchPool("pool_b", 2, "general,work")));
+                Map.of("pool_b", ClusterNodes.benchPool("pool_b", 3, "general,work")));
     }
 
     private LaunchedPooler launchC() throws Exception {
         return cluster.launch("C", "default", "127.0.0.1:" + zk, zk,
-                Map.of("pool_c", ClusterNodes.benchPool("pool_c", 2, "general,work", "request.timeout.ms=120000")));
+                Map.of("pool_c", ClusterNodes.benchPool("pool_c", 3, "general,work", "request.timeout.ms=120000")));
     }
 
     @Test
@@ -142,13 +142,6 @@ class ThreeNodeClusterIT {
         assertFalse(c.pythonWorkers().isEmpty(), "C's Python workers");
 
         Load load = new Load();
-        // Named C: may end with a result, the call broken (WORKER_CRASHED), C unreachable (SHUTTING_DOWN), or C gone.
-        load.loop("named C", 3, "{\"command\":\"sleep\",\"args\":{\"ms\":30},\"pool\":\"pool_c@C\"}",
-                Set.of("ok", "WORKER_CRASHED", "SHUTTING_DOWN", "NO_CAPABLE_POOL"));
-        // Retryable, by capability (B or C): run once more on B when C dies holding it, so always a result.
-        load.loop("work retryable", 3, "{\"command\":\"work\",\"args\":{\"ms\":30},\"retryable\":true}", Set.of("ok"));
-        // Not retryable, by capability: a request C held is lost (may have run); one never sent goes to B.
-        load.loop("work once", 2, "{\"command\":\"work\",\"args\":{\"ms\":30}}", Set.of("ok", "WORKER_CRASHED"));
         // One that C holds for a minute when it dies: answered at once, not after its timeout (120 s + 5 s).
         AtomicInteger longSent = new AtomicInteger();
         Future<String> longOne = load.one(() -> {
@@ -156,9 +149,26 @@ class ThreeNodeClusterIT {
             return ClusterNodes.outcome(cluster.execute(a,
                     "{\"command\":\"sleep\",\"args\":{\"ms\":60000},\"pool\":\"pool_c@C\"}", Duration.ofSeconds(90)));
         });
+        c.awaitTrue(() -> busy(c, "pool_c") >= 1, "the long request running on C");
+        // Retryable ones by capability (B or C, in turn) until one runs on C: C dies holding it, B runs it again.
+        List<Future<JsonObject>> retryable = new ArrayList<>();
+        for (int i = 0; i < 4 && busy(c, "pool_c") < 2; i++) {
+            int before = busy(b, "pool_b") + busy(c, "pool_c");
+            retryable.add(load.call(() -> cluster.execute(a,
+                    "{\"command\":\"work\",\"args\":{\"ms\":12000},\"retryable\":true}", Duration.ofSeconds(60))));
+            a.awaitTrue(() -> busy(b, "pool_b") + busy(c, "pool_c") > before, "the retryable request running on B or C");
+        }
+        assertEquals(2, busy(c, "pool_c"), "a retryable request running on C");
+
+        // Named C: may end with a result, the call broken (WORKER_CRASHED), C unreachable (SHUTTING_DOWN), or C gone.
+        load.loop("named C", 3, "{\"command\":\"sleep\",\"args\":{\"ms\":30},\"pool\":\"pool_c@C\"}",
+                Set.of("ok", "WORKER_CRASHED", "SHUTTING_DOWN", "NO_CAPABLE_POOL"));
+        // Retryable, by capability (B or C): run once more on B when C dies holding it, so always a result.
+        load.loop("work retryable", 3, "{\"command\":\"work\",\"args\":{\"ms\":30},\"retryable\":true}", Set.of("ok"));
+        // Not retryable, by capability: a request C held is lost (may have run); one never sent goes to B.
+        load.loop("work once", 2, "{\"command\":\"work\",\"args\":{\"ms\":30}}", Set.of("ok", "WORKER_CRASHED"));
         a.awaitTrue(() -> load.ok("named C") >= 20 && load.ok("work retryable") >= 20 && load.ok("work once") >= 10,
                 () -> "answers from C before the kill: " + load.outcomes);
-        c.awaitTrue(() -> cluster.pool(c, "pool_c").get("busy").getAsInt() >= 1, "the long request running on C");
 
         long killed = System.nanoTime();
         c.stop(true);
@@ -179,6 +189,14 @@ class ThreeNodeClusterIT {
         assertEquals(1, longSent.get());
         assertEquals("WORKER_CRASHED", longOutcome, "the request C held when it died: a typed retryable error at once");
         load.assertEachAnsweredOnce();
+        List<String> retried = new ArrayList<>();
+        for (Future<JsonObject> f : retryable) {
+            JsonObject r = f.get(60, TimeUnit.SECONDS);
+            retried.add(ClusterNodes.outcome(r) + " by " + r.get("pool"));
+        }
+        System.out.println("C killed: the long retryable requests (one of them held by C) answered " + retried);
+        assertTrue(retried.stream().allMatch("ok by \"pool_b@B\""::equals),
+                "every long retryable request answered by B, the one C held run again there: " + retried);
         assertTrue(load.count("named C", "WORKER_CRASHED") + load.count("named C", "SHUTTING_DOWN")
                 + load.count("named C", "NO_CAPABLE_POOL") > 0, "some named requests met the dead node: " + load.outcomes);
         b.awaitTrue(() -> !cluster.poolIds(b).contains("pool_c@C"), "pool_c@C gone from B too");
@@ -312,6 +330,10 @@ class ThreeNodeClusterIT {
 
     // ------------------------------------------------------------------ helpers
 
+    private int busy(LaunchedPooler p, String pool) {
+        return cluster.pool(p, pool).get("busy").getAsInt();
+    }
+
     private long bundleId(LaunchedPooler p, String symbolicName) {
         String text = p.body("/system/console/bundles.json", cluster.credentials());
         for (var e : JsonParser.parseString(text).getAsJsonObject().getAsJsonArray("data")) {
@@ -374,6 +396,10 @@ class ThreeNodeClusterIT {
                 oneAnsweredAt = System.nanoTime();
                 return outcome;
             });
+        }
+
+        <T> Future<T> call(java.util.concurrent.Callable<T> call) {
+            return clients.submit(call);
         }
 
         long oneAnsweredMs(long since) {
