@@ -155,7 +155,7 @@ class ThreeNodeClusterIT {
         for (int i = 0; i < 4 && busy(c, "pool_c") < 2; i++) {
             int before = busy(b, "pool_b") + busy(c, "pool_c");
             retryable.add(load.call(() -> cluster.execute(a,
-                    "{\"command\":\"work\",\"args\":{\"ms\":12000},\"retryable\":true}", Duration.ofSeconds(60))));
+                    "{\"command\":\"work\",\"args\":{\"ms\":15000},\"retryable\":true}", Duration.ofSeconds(60))));
             a.awaitTrue(() -> busy(b, "pool_b") + busy(c, "pool_c") > before, "the retryable request running on B or C");
         }
         assertEquals(2, busy(c, "pool_c"), "a retryable request running on C");
