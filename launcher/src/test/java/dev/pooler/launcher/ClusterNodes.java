@@ -78,7 +78,7 @@ final class ClusterNodes {
         env.put("POOLER_ZONE", zone);
         env.put("POOLER_DISCOVERY", discovery);
         env.put("POOLER_DISCOVERY_PORT", Integer.toString(zkPort));
-        LaunchedPooler p = LaunchedPooler.start(work, home, LaunchedPooler.freePort(), run, env, List.of("-Xmx384m"));
+        LaunchedPooler p = LaunchedPooler.start(work, home, freePort(), run, env, List.of("-Xmx384m"));
         synchronized (launched) {
             launched.add(p);
         }
@@ -96,6 +96,24 @@ final class ClusterNodes {
             p.kill();
             under.forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    /**
+     * A free port below the kernel's ephemeral range (32768+ on Linux): the nodes' endpoints (port 0) and every
+     * outgoing connection take ephemeral ports, so one picked from that range could be taken before its launcher
+     * binds it.
+     */
+    static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int port = 20000 + random.nextInt(12000);
+            try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // another
+            }
+        }
+        return LaunchedPooler.freePort();
     }
 
     // ------------------------------------------------------------------ the HTTP API

@@ -48,7 +48,7 @@ class RemoteClusterIT {
     @Test
     void poolsOfOneNodeServeAnotherAndLeaveWhenItIsKilled() throws Exception {
         cluster = new ClusterNodes(tmp, PASSWORD);
-        int zk = LaunchedPooler.freePort();
+        int zk = ClusterNodes.freePort();
         LaunchedPooler a = cluster.launch("A", "default", "embedded", zk, Map.of("pool_a", ClusterNodes.benchPool("pool_a", 1, "all")));
         LaunchedPooler b = cluster.launch("B", "eu", "127.0.0.1:" + zk, zk, Map.of("pool_b", ClusterNodes.benchPool("pool_b", 2, "all")));
         a.awaitConsole();

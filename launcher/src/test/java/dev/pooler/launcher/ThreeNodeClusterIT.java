@@ -68,7 +68,7 @@ class ThreeNodeClusterIT {
     @BeforeAll
     void startThreeNodes() throws Exception {
         cluster = new ClusterNodes(tmp, PASSWORD);
-        zk = LaunchedPooler.freePort();
+        zk = ClusterNodes.freePort();
         b = launchB();
         a = cluster.launch("A", "default", "127.0.0.1:" + zk, zk,
                 Map.of("pool_a", ClusterNodes.benchPool("pool_a", 1, "general")));
