@@ -225,8 +225,14 @@ final class LaunchedPooler {
      */
     HttpResponse<String> send(String method, String path, String credentials, Map<String, String> headers,
                               String body) throws IOException {
+        return send(method, path, credentials, headers, body, Duration.ofSeconds(5));
+    }
+
+    /** {@link #send(String, String, String, Map, String)} waiting up to {@code timeout} for the answer. */
+    HttpResponse<String> send(String method, String path, String credentials, Map<String, String> headers,
+                              String body, Duration timeout) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                           .timeout(Duration.ofSeconds(5));
+                                           .timeout(timeout);
         if (credentials != null) {
             b.header("Authorization", "Basic "
                     + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));

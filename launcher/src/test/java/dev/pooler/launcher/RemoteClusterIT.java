@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,25 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
 class RemoteClusterIT {
 
     private static final String PASSWORD = "remote-cluster-it-pass";
-    private static final String CREDENTIALS = "pooler:" + PASSWORD;
     /** The errors a request may end with while its node dies: lost in flight, not sent, or the pool already gone. */
     private static final Set<String> NODE_LOSS = Set.of("WORKER_CRASHED", "SHUTTING_DOWN", "NO_CAPABLE_POOL");
 
     @TempDir
     Path tmp;
 
-    private final List<LaunchedPooler> launched = new ArrayList<>();
+    private ClusterNodes cluster;
 
     @AfterEach
     void killAll() {
-        launched.forEach(LaunchedPooler::kill);
+        if (cluster != null) {
+            cluster.killAll();
+        }
     }
 
     @Test
     void poolsOfOneNodeServeAnotherAndLeaveWhenItIsKilled() throws Exception {
-        int zk = LaunchedPooler.freePort();
-        LaunchedPooler a = launch(1, "A", "default", "embedded", zk, "pool_a", 1);
-        LaunchedPooler b = launch(2, "B", "eu", "127.0.0.1:" + zk, zk, "pool_b", 2);
+        cluster = new ClusterNodes(tmp, PASSWORD);
+        int zk = ClusterNodes.freePort();
+        LaunchedPooler a = cluster.launch("A", "default", "embedded", zk, Map.of("pool_a", ClusterNodes.benchPool("pool_a", 1, "all")));
+        LaunchedPooler b = cluster.launch("B", "eu", "127.0.0.1:" + zk, zk, Map.of("pool_b", ClusterNodes.benchPool("pool_b", 2, "all")));
         a.awaitConsole();
         b.awaitConsole();
 
@@ -129,7 +125,7 @@ class RemoteClusterIT {
         assertEquals("pool_a", local.get("pool").getAsString());
 
         // B back: its pool returns to A, and serves again.
-        LaunchedPooler b2 = launch(3, "B", "eu", "127.0.0.1:" + zk, zk, "pool_b", 2, tmp.resolve("home-B"));
+        LaunchedPooler b2 = cluster.launch("B", "eu", "127.0.0.1:" + zk, zk, Map.of("pool_b", ClusterNodes.benchPool("pool_b", 2, "all")));
         b2.awaitConsole();
         awaitPool(a, "pool_b@B");
         a.awaitTrue(() -> {
@@ -138,57 +134,19 @@ class RemoteClusterIT {
         }, "a request served by the restarted B");
     }
 
-    private LaunchedPooler launch(int run, String node, String zone, String discovery, int zkPort, String pool, int size)
-            throws IOException {
-        return launch(run, node, zone, discovery, zkPort, pool, size, tmp.resolve("home-" + node));
+    private JsonObject execute(LaunchedPooler p, String body) {
+        return cluster.execute(p, body);
     }
 
-    private LaunchedPooler launch(int run, String node, String zone, String discovery, int zkPort, String pool, int size,
-                                  Path home) throws IOException {
-        Path conf = Files.createDirectories(home.resolve("conf"));
-        Files.writeString(conf.resolve("dev.pooler.loadbalancing.cfg"), "strategy=round_robin\n");
-        Files.writeString(conf.resolve("dev.pooler.pool-" + pool + ".cfg"),
-                "pool.id=" + pool + "\nsize=" + size + "\ncapabilities=all\nadapter=bench\n");
-        Path work = Files.createDirectories(tmp.resolve("work-" + run));
-        LaunchedPooler p = LaunchedPooler.start(work, home, LaunchedPooler.freePort(), run,
-                Map.of("POOLER_CONSOLE_USER", "pooler", "POOLER_CONSOLE_PASSWORD", PASSWORD,
-                        "POOLER_NODE", node, "POOLER_ZONE", zone, "POOLER_DISCOVERY", discovery,
-                        "POOLER_DISCOVERY_PORT", Integer.toString(zkPort)),
-                List.of("-Xmx384m"));
-        launched.add(p);
-        return p;
+    private List<JsonObject> pools(LaunchedPooler p) {
+        return cluster.pools(p);
     }
 
-    private static JsonObject execute(LaunchedPooler p, String body) {
-        try {
-            HttpResponse<String> r = p.send("POST", "/pooler/api/execute", CREDENTIALS,
-                    Map.of("Content-Type", "application/json"), body);
-            return JsonParser.parseString(r.body()).getAsJsonObject();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private JsonObject pool(LaunchedPooler p, String id) {
+        return cluster.pool(p, id);
     }
 
-    private static List<JsonObject> pools(LaunchedPooler p) {
-        String body = p.body("/pooler/api/pools", CREDENTIALS);
-        if (body == null) {
-            return List.of();
-        }
-        JsonElement e = JsonParser.parseString(body);
-        JsonArray array = e.isJsonArray() ? e.getAsJsonArray() : e.getAsJsonObject().getAsJsonArray("pools");
-        List<JsonObject> out = new ArrayList<>();
-        array.forEach(x -> out.add(x.getAsJsonObject()));
-        return out;
-    }
-
-    private static JsonObject pool(LaunchedPooler p, String id) {
-        return pools(p).stream().filter(x -> x.get("id").getAsString().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError(id + " not among the pools of run " + p.run));
-    }
-
-    private static JsonObject awaitPool(LaunchedPooler p, String id) {
-        p.awaitTrue(() -> pools(p).stream().anyMatch(x -> x.get("id").getAsString().equals(id)),
-                () -> id + " among the pools of run " + p.run + ": " + pools(p));
-        return pool(p, id);
+    private JsonObject awaitPool(LaunchedPooler p, String id) {
+        return cluster.awaitPool(p, id);
     }
 }

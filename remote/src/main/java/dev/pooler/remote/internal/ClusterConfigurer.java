@@ -25,7 +25,11 @@ public class ClusterConfigurer {
 
     static final String FASTBIN_PID = "org.apache.aries.rsa.provider.fastbin";
     static final String ZOOKEEPER_CLIENT_PID = "org.apache.aries.rsa.discovery.zookeeper";
-    /** ZooKeeper session timeout: a node killed without a goodbye leaves the candidates after about this long. */
+    /**
+     * ZooKeeper session timeout: a node killed without a goodbye leaves ZooKeeper after about this long (its pools
+     * leave the candidates before, at the first call to it that fails), and ZooKeeper lost for this long makes the
+     * pools of other nodes leave ({@link ZooKeeperLink}).
+     */
     static final int SESSION_TIMEOUT_MS = 3000;
 
     private static final System.Logger LOG = System.getLogger(ClusterConfigurer.class.getName());
@@ -52,6 +56,25 @@ public class ClusterConfigurer {
         update(admin, ZOOKEEPER_CLIENT_PID, client);
         LOG.log(System.Logger.Level.INFO, "cluster: discovery {0}{1}, endpoints on {2}", s.connectString(),
                 s.embedded() ? " (embedded)" : "", fastbin.get("uri"));
+    }
+
+    /**
+     * Starts Aries' ZooKeeper discovery afresh: its configuration written again with a new {@code pooler.restart}
+     * value (Declarative Services deactivates and activates a component without a modified method).
+     */
+    static void restartZooKeeperClient(ConfigurationAdmin admin) {
+        try {
+            Configuration c = admin.getConfiguration(ZOOKEEPER_CLIENT_PID, "?");
+            Dictionary<String, Object> now = c.getProperties();
+            if (now == null) {
+                return; // not configured by anybody: nothing to restart
+            }
+            now.put("pooler.restart", System.currentTimeMillis());
+            c.update(now);
+            LOG.log(System.Logger.Level.INFO, "ZooKeeper discovery restarted: no client connected for a while");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "ZooKeeper discovery could not be restarted: " + e);
+        }
     }
 
     /** Writes the configuration only when it differs, so a restart does not bounce the Aries components. */

@@ -22,7 +22,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.util.promise.Promise;
 
@@ -33,9 +32,9 @@ import org.osgi.util.promise.Promise;
  * Every request gets exactly one answer, always on {@link #answers} (never on the transport's or the framework's
  * thread): the node's answer; {@link ErrorKind#WORKER_CRASHED} (retryable, may have run) when the call broke or
  * the node left while it held the request; {@link ErrorKind#SHUTTING_DOWN} (never sent, retryable anywhere) when
- * the node was already gone; {@link ErrorKind#TIMEOUT} when no answer came within the request's timeout plus
- * {@link #TRANSIT_GRACE} (found by one sweep of the requests in flight every {@link #SWEEP_MS}, not a timer task per
- * request). Whichever comes first wins; the others find the answer given.
+ * the node was already gone or could not be connected to; {@link ErrorKind#TIMEOUT} when no answer came within the
+ * request's timeout plus {@link #TRANSIT_GRACE} (found by one sweep of the requests in flight every {@link #SWEEP_MS},
+ * not a timer task per request). Whichever comes first wins; the others find the answer given.
  * <p>
  * Its numbers are the remote pool's (refreshed by {@link #refreshStats()}, never read on the request path) with the
  * latencies measured here, network included.
@@ -46,6 +45,8 @@ final class RemotePool implements Pool {
     static final Duration TRANSIT_GRACE = Duration.ofSeconds(5);
     /** How often the requests in flight are checked against their deadlines. */
     static final long SWEEP_MS = 250;
+    /** A node silent this long (no answer to anything, stats asked every half second) counts as not reachable. */
+    static final long SILENT_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final String id;
     private final String node;
@@ -57,10 +58,14 @@ final class RemotePool implements Pool {
     private final Map<CompletableFuture<Response>, Deadline> inFlight = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> sweep;
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicBoolean refreshing = new AtomicBoolean();
+    /** When the stats ask still out was sent (nanoTime), 0 when none is. */
+    private final AtomicLong asking = new AtomicLong();
     private final RoundTrips roundTrips = new RoundTrips();
     private volatile PoolStats remote;
     private volatile boolean closed;
+    /** Whether the node answered the last call (a request or a stats ask); false until it first does. */
+    private volatile boolean reachable;
+    private volatile long answeredAt;
 
     RemotePool(String id, String node, PoolConfig config, RemotePoolEndpoint endpoint, Executor answers,
                ScheduledExecutorService timer) {
@@ -136,9 +141,11 @@ final class RemotePool implements Pool {
         try {
             Throwable failure = reply.getFailure();
             if (failure != null) {
-                answer.completeExceptionally(lost(failure));
+                reachable = false;
+                answer.completeExceptionally(neverConnected(failure) ? unreachable(failure) : lost(failure));
                 return;
             }
+            answered();
             Response r = WireCodec.answer(reply.getValue(), id, node);
             roundTrips.record(System.nanoTime() - started);
             answer.complete(r);
@@ -160,6 +167,26 @@ final class RemotePool implements Pool {
     private PoolerException lost(Throwable cause) {
         return new PoolerException(ErrorKind.WORKER_CRASHED, "the call to node " + node + " broke while it held the "
                 + "request (node lost?): " + cause, id, cause, true);
+    }
+
+    /** Nothing was sent: the transport could not connect to the node (it is down, or its port is closed). */
+    private PoolerException unreachable(Throwable cause) {
+        return new PoolerException(ErrorKind.SHUTTING_DOWN, "node " + node + " cannot be reached: " + cause, id, cause,
+                false);
+    }
+
+    /**
+     * Whether the call failed before it was sent: fastbin fails the calls it holds for a connection that never came
+     * up with the connect error; a connection that broke fails the calls it carried with another {@code IOException}.
+     */
+    static boolean neverConnected(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private PoolerException gone() {
@@ -201,10 +228,30 @@ final class RemotePool implements Pool {
         return false;
     }
 
-    /** Asks the node for its pool's numbers, unless an earlier ask is still out. Never blocks. */
-    void refreshStats() {
-        if (closed || !refreshing.compareAndSet(false, true)) {
-            return;
+    /**
+     * Whether its node answered the last call: a pool whose node cannot be reached (killed, its endpoint gone, an
+     * import Aries kept from before a discovery outage) is not offered, whatever discovery says.
+     */
+    boolean reachable() {
+        return reachable && !closed && System.nanoTime() - answeredAt < SILENT_NANOS;
+    }
+
+    private void answered() {
+        answeredAt = System.nanoTime();
+        reachable = true;
+    }
+
+    /**
+     * Asks the node for its pool's numbers, unless an earlier ask is still out. Never blocks. The stage completes when
+     * the answer (or the failure) is in, {@link #reachable()} updated.
+     */
+    CompletionStage<Void> refreshStats() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long now = System.nanoTime();
+        long out = asking.get();
+        if (closed || (out != 0 && now - out < SILENT_NANOS) || !asking.compareAndSet(out, now)) {
+            done.complete(null); // an earlier ask is still out (one that is out for too long is given up)
+            return done;
         }
         try {
             Promise<String> p = endpoint.stats();
@@ -212,16 +259,23 @@ final class RemotePool implements Pool {
                 try {
                     if (p.getFailure() == null) {
                         remote = WireCodec.stats(p.getValue(), id);
+                        answered();
+                    } else {
+                        reachable = false;
                     }
                 } catch (Exception e) {
                     // keep the numbers we had
                 } finally {
-                    refreshing.set(false);
+                    asking.compareAndSet(now, 0);
+                    done.complete(null);
                 }
             });
         } catch (RuntimeException e) {
-            refreshing.set(false);
+            reachable = false;
+            asking.compareAndSet(now, 0);
+            done.complete(null);
         }
+        return done;
     }
 
     @Override

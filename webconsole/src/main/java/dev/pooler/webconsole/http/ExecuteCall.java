@@ -18,7 +18,9 @@ import java.util.Set;
 
 /**
  * The body of {@code POST /pooler/api/execute}:
- * {@code {"command": "...", "args": {...}?, "session": "..."?, "pool": "..."?, "strategy": "..."?, "priority": "high|normal|low"?}}.
+ * {@code {"command": "...", "args": {...}?, "session": "..."?, "pool": "..."?, "strategy": "..."?, "priority": "high|normal|low"?,
+ * "retryable": true|false?}}. {@code retryable}: the request may run a second time, on another pool, when the worker
+ * (or the node) that held it died (DESIGN §8); default false.
  * Anything else is refused with a {@code BAD_REQUEST} that names the field or the problem.
  *
  * <p>The body is read as strict JSON (RFC 8259) and must reach the Python worker unchanged, so what JSON allows but
@@ -27,7 +29,7 @@ import java.util.Set;
  */
 public final class ExecuteCall {
 
-    static final Set<String> FIELDS = Set.of("command", "args", "session", "pool", "strategy", "priority");
+    static final Set<String> FIELDS = Set.of("command", "args", "session", "pool", "strategy", "priority", "retryable");
     /** Objects and arrays inside one another, the body's own object included. */
     static final int MAX_DEPTH = 128;
     /** Python reads longer integers only up to 4300 digits, and Gson not at all past 1024 characters. */
@@ -73,7 +75,19 @@ public final class ExecuteCall {
                 throw bad(e.getMessage());
             }
         }
+        b.retryable(bool(o, "retryable"));
         return b.build();
+    }
+
+    private static boolean bool(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return false;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw bad(field + ": must be true or false, not " + kind(e));
+        }
+        return e.getAsBoolean();
     }
 
     private static String string(JsonObject o, String field, boolean required) {

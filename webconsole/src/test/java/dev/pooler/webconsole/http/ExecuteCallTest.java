@@ -1,6 +1,7 @@
 package dev.pooler.webconsole.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,13 +30,14 @@ class ExecuteCallTest {
     @Test
     void readsEveryField() {
         Request r = ExecuteCall.parse("{\"command\":\"embed\",\"args\":{\"text\":\"hi\"},\"session\":\"s1\","
-                + "\"pool\":\"embedding_pool\",\"strategy\":\"p2c\",\"priority\":\"high\"}");
+                + "\"pool\":\"embedding_pool\",\"strategy\":\"p2c\",\"priority\":\"high\",\"retryable\":true}");
         assertEquals("embed", r.command());
         assertEquals("hi", r.args().get("text").getAsString());
         assertEquals("s1", r.sessionId());
         assertEquals("embedding_pool", r.pool());
         assertEquals("p2c", r.strategy());
         assertEquals(RequestPriority.HIGH, r.priority());
+        assertTrue(r.retryable());
     }
 
     @Test
@@ -44,6 +46,7 @@ class ExecuteCallTest {
         assertEquals(0, r.args().size());
         assertNull(r.pool());
         assertEquals(RequestPriority.NORMAL, r.priority());
+        assertFalse(r.retryable());
     }
 
     @Test
@@ -56,6 +59,8 @@ class ExecuteCallTest {
         assertMessage("{\"command\":\"echo\",\"args\":[1]}", "args: must be a JSON object, not an array");
         assertMessage("{\"command\":\"echo\",\"priority\":\"urgent\"}", "priority: unknown value 'urgent'");
         assertMessage("{\"comand\":\"echo\"}", "unknown field 'comand'");
+        assertMessage("{\"command\":\"echo\",\"retryable\":\"yes\"}", "retryable: must be true or false, not a string");
+        assertMessage("{\"command\":\"echo\",\"retryable\":1}", "retryable: must be true or false, not a number");
         assertMessage("{\"command\":\"rm -rf /\"}", "command: must be 1-128 characters");
         for (String field : new String[] {"session", "pool", "strategy", "priority"}) {
             assertMessage("{\"command\":\"echo\",\"" + field + "\":[]}", field + ": must be a string, not an array");
