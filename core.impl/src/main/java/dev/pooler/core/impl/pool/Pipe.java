@@ -5,14 +5,15 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BiConsumer;
 
 /**
  * A worker's pipe when its pool pipelines ({@code pipeline.depth} &gt; 1): the requests written to it behind the one it
  * runs ({@link Worker#current}, the head), oldest first, and the order their frames are written in. The worker's
  * runtime runs frames in the order they arrive, so the head is the one running and the ones behind it have not
  * started; every frame of a pipelining worker is therefore written through {@link #write}, in the order the pool
- * assigned the requests under its lock, whichever thread writes it.
+ * assigned the requests under its lock, whichever thread writes it, several in one write when several wait: the
+ * requests a worker's reader thread puts in the pipe while it handles a burst of replies are written together once
+ * it has caught up ({@link Worker#onCaughtUp}).
  *
  * <p>Only pipelinable requests ({@link #pipelinable}) go behind a head, and only behind a pipelinable head. {@code behind}
  * is guarded by the lock of the pool the worker serves; {@code unsent} is filled under that lock and emptied by
@@ -106,11 +107,19 @@ final class Pipe {
      * Writes every request assigned and not yet written, in assignment order (outside the pool's lock). A writer that
      * finds its request already written by another one has nothing to do.
      */
-    void write(Worker w, BiConsumer<Worker, PendingRequest> send) {
+    void write(Worker w) {
+        if (unsent.isEmpty()) {
+            return;
+        }
         synchronized (writing) {
             PendingRequest p;
+            boolean any = false;
             while ((p = unsent.poll()) != null) {
-                send.accept(w, p);
+                w.process.appendRequest(p.wireId, p.request.command(), p.request.argsJson());
+                any = true;
+            }
+            if (any) {
+                w.process.writeAppended(); // a failed write means the process is dying: its exit answers them
             }
         }
     }

@@ -96,8 +96,8 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
 
     /** Whether a new request may go behind a worker's head ({@code pipeline.depth} &gt; 1); lock held. */
     private final java.util.function.Predicate<Worker> pipelineFit = this::mayPipelineTo;
-    /** Writes one request frame (a pipe's writer calls it in assignment order). */
-    private final java.util.function.BiConsumer<Worker, PendingRequest> writer = this::write;
+    /** The answer executor of pipelinable requests when the pool pipelines. */
+    private final AnswerBatches pipelinedAnswers;
 
     public PythonPool(PoolConfig config, PoolRuntime runtime) {
         this.config = config;
@@ -110,6 +110,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         this.supervisor = new Supervisor(this, runtime.scheduler(), runtime.heartbeat().toMillis());
         this.sessionsHere = new SessionsInPool(() -> runtime.sessions().maxSessions());
         this.missingAdapter = runtime.adapters().missingIn(config.workerSpec().adapter());
+        this.pipelinedAnswers = new AnswerBatches(runtime.answers());
     }
 
     /** Launches all workers concurrently and starts supervising. Returns at once. */
@@ -200,7 +201,11 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     private PendingRequest admit(Request request, boolean streaming) {
         PoolConfig c = config;
         long timeout = (request.timeout() != null ? request.timeout() : c.resourceLimits().requestTimeout()).toNanos();
-        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers(), streaming, this::cancel,
+        // a request that may be pipelined is answered through the pool's answer batches: a burst of its worker's replies
+        // costs one hand-over to an answer thread
+        java.util.concurrent.Executor answers = c.pipelineDepth() > 1 && !streaming && request.sessionId() == null
+                ? pipelinedAnswers : rt.answers();
+        PendingRequest p = new PendingRequest(request, timeout, counters, answers, streaming, this::cancel,
                 c.capabilities());
         long sessionVersion = 0;
         if (request.sessionId() != null) {
@@ -348,7 +353,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
      */
     private void send(Worker w, PendingRequest p) {
         if (p.piped) {
-            w.pipe.write(w, writer); // every request assigned to it so far, in order (p among them, unless written already)
+            w.pipe.write(w); // every request assigned to it so far, in order (p among them, unless written already)
         } else {
             write(w, p);
         }
@@ -578,7 +583,6 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         PendingRequest done = null;
         PendingRequest next = null;
         PendingRequest again = null;
-        boolean topped = false;
         SessionChange change = null;
         WorkerHost elsewhere = null;
         lock.lock();
@@ -612,7 +616,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                     Pipe pipe = w.pipe;
                     if (pipe != null && pipe.behind() > 0) {
                         w.current = pipe.nextHead(); // written already: it runs now
-                        topped = topUpLocked(w);
+                        topUpLocked(w); // written when this reader has caught up
                     } else {
                         next = freedLocked(w, out);
                     }
@@ -640,11 +644,11 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                     poolId, w, id);
             return;
         }
-        if (next != null) {
+        if (next != null && !next.piped) {
             send(w, next); // first: the worker is busy again while the answer is delivered
-        } else if (topped) {
-            w.pipe.write(w, writer);
         }
+        // a pipelined next request, and those topped up behind it, are written once this reader has caught up with the
+        // worker's replies (Worker.onCaughtUp): a burst of replies costs one write
         out.run();
         if (error == null) {
             done.succeed(w.id, result, now);
@@ -872,7 +876,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                 break;
             }
             if (topUpLocked(m)) {
-                out.add(() -> m.pipe.write(m, writer));
+                out.add(() -> m.pipe.write(m));
             }
         }
         return List.of();

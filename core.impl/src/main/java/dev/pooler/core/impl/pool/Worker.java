@@ -44,8 +44,8 @@ final class Worker implements WorkerListener {
     // Guarded by the lock of the pool it serves (in transit: by this object's monitor).
     private WorkerState state = WorkerState.STARTING;
     PendingRequest current;
-    /** The requests written behind {@code current} when its pool pipelines; null until it first does. */
-    Pipe pipe;
+    /** The requests written behind {@code current} when its pool pipelines; null until it first does, then for good. */
+    volatile Pipe pipe;
     long served;
     long readyAtNanos;
     /** When its process was started (set by the launcher, before the reader thread exists). */
@@ -213,6 +213,15 @@ final class Worker implements WorkerListener {
     public void onToolCall(WorkerProcess worker, JsonObject frame) {
         PythonPool serving = home instanceof PythonPool p ? p : owner;
         serving.onToolCall(this, frame);
+    }
+
+    /** Its reader caught up: the requests its pool put in its pipe while handling those replies are written, in one go. */
+    @Override
+    public void onCaughtUp(WorkerProcess worker) {
+        Pipe p = pipe;
+        if (p != null) {
+            p.write(this);
+        }
     }
 
     @Override

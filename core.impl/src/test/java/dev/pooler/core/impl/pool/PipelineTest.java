@@ -253,9 +253,12 @@ class PipelineTest {
         Worker w = busyWorker(p);
         CompletableFuture<Transit> moving = p.detach(w.id, WorkerExchange.Mode.IMMEDIATE);
         Transit t = moving.get(30, TimeUnit.SECONDS);
-        assertTrue(head.isDone() && a.isDone() && b.isDone(), "the pipe drained before the worker left");
-        head.get();
-        assertEquals(1, n(a.get()));
+        assertEquals(0, w.behind());
+        assertEquals(null, w.current, "the worker left with an empty pipe: nothing travelled with it");
+        // all three answered by that worker, here, before it left
+        assertEquals(w.id, head.get(30, TimeUnit.SECONDS).workerId());
+        assertEquals(w.id, a.get(30, TimeUnit.SECONDS).workerId());
+        assertEquals(w.id, b.get(30, TimeUnit.SECONDS).workerId());
         assertEquals(2, n(b.get()));
         assertEquals(w.id, t.workerId());
         p.adopt(t);
