@@ -97,7 +97,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     /** Whether a new request may go behind a worker's head ({@code pipeline.depth} &gt; 1); lock held. */
     private final java.util.function.Predicate<Worker> pipelineFit = this::mayPipelineTo;
     /** The answer executor of pipelinable requests when the pool pipelines. */
-    private final AnswerBatches pipelinedAnswers;
+    final AnswerBatches pipelinedAnswers;
 
     public PythonPool(PoolConfig config, PoolRuntime runtime) {
         this.config = config;

@@ -57,6 +57,7 @@ final class Supervisor {
                 sample(now);
             }
             check(now, ticks % SAMPLE_EVERY_TICKS == 0, ticks % heartbeatTicks == 0);
+            pool.pipelinedAnswers.rescue(now, TimeUnit.MILLISECONDS.toNanos(TICK_MS));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "pool " + pool.id() + " supervision failed", e);
         }

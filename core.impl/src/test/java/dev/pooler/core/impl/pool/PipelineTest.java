@@ -333,4 +333,19 @@ class PipelineTest {
         assertEquals(0, p.stats().crashes());
         assertEquals(0, p.duplicateAnswers());
     }
+
+    /**
+     * The answers of a pipelining worker are handed to one answer thread at a time; a follow-up that blocks until a
+     * later answer's follow-up ran (queued behind it, same worker) would wait for ever, were it not rescued.
+     */
+    @Test
+    void aFollowUpThatWaitsForALaterAnswersFollowUpOfTheSameWorkerIsNotStuck() throws Exception {
+        PythonPool p = start("follow", 1, 3, 0);
+        CompletableFuture<Response> first = run(p, req("sleep", "{\"ms\":100}"));
+        CompletableFuture<Response> second = run(p, req("sleep", "{\"ms\":400}"));
+        assertEquals(1, pipesAndQueue(p)[0], "the second waits behind the first, on the same worker");
+        CompletableFuture<String> chained = first.thenApply(r -> second.thenApply(x -> "both: " + x.workerId()).join());
+        assertEquals("both: " + first.get(30, TimeUnit.SECONDS).workerId(), chained.get(30, TimeUnit.SECONDS));
+        assertEquals(0, p.duplicateAnswers());
+    }
 }
