@@ -113,6 +113,10 @@ public final class PoolBench {
                 row(out, "saturated, pool pipeline.depth " + ThroughputBench.DEPTHS[i] + " / direct pipelined", f,
                         ">= " + ThroughputBench.DEPTH_GOAL, f.median() >= ThroughputBench.DEPTH_GOAL);
             }
+            for (int i = 0; i < ThroughputBench.DEPTHS.length; i++) {
+                int d = ThroughputBench.DEPTHS[i];
+                row(out, "  like for like: depth " + d + " / direct pipelined " + d + " deep", throughput.depthLikeRatio[i], "-", null);
+            }
         }
         if (startup != null) {
             int n = o.startupWorkers();

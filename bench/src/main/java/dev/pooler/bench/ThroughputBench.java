@@ -46,6 +46,8 @@ final class ThroughputBench {
     final Figure[] depthRate = {new Figure(), new Figure(), new Figure()};
     final Figure[] depthRatio = {new Figure(), new Figure(), new Figure()};
     final Figure[] depthJavaCpu = {new Figure(), new Figure(), new Figure()};
+    /** Diagnostic, like for like: the pool at depth d over the direct workers pipelined d deep, in the same round. */
+    final Figure[] depthLikeRatio = {new Figure(), new Figure(), new Figure()};
 
     private final BenchSetup setup;
     private final PrintStream out;
@@ -80,27 +82,31 @@ final class ThroughputBench {
                 depthPools.add(setup.startPool("bench-throughput-depth" + d, n, o.launch(), d));
             }
             List<Long> directPids = workers.stream().map(DirectWorker::pid).toList();
-            Contender[] contenders = new Contender[3 + DEPTHS.length];
+            Contender[] contenders = new Contender[3 + 2 * DEPTHS.length];
             contenders[0] = new Contender(new DirectLoad(workers, threads, 1), directPids);
             contenders[1] = new Contender(new PoolLoad(thePool, o.inflight() * n), thePool.pids());
             contenders[2] = new Contender(new DirectLoad(workers, threads, o.pipeline()), directPids);
             for (int i = 0; i < DEPTHS.length; i++) {
                 PythonPool dp = depthPools.get(i);
                 contenders[3 + i] = new Contender(new PoolLoad(dp, 2 * DEPTHS[i] * n), dp.pids());
+                // the direct workers pipelined as deep (the ceiling line itself when its depth is the same)
+                contenders[3 + DEPTHS.length + i] = DEPTHS[i] == o.pipeline() ? contenders[2]
+                        : new Contender(new DirectLoad(workers, threads, DEPTHS[i]), directPids);
             }
             long slice = o.sliceMs() * 1_000_000L;
             for (long t = 0; t < o.warmupMs() * 1_000_000L; t += slice) {
-                for (Contender c : contenders) {
+                for (Contender c : distinct(contenders)) {
                     c.slice(slice);
                 }
             }
             for (int r = 0; r < o.rounds(); r++) {
-                for (Contender c : contenders) {
+                for (Contender c : distinct(contenders)) {
                     c.reset();
                 }
+                List<Contender> distinct = distinct(contenders);
                 for (int i = 0; i < o.slicesPerRound(); i++) {
-                    for (int k = 0; k < contenders.length; k++) {
-                        contenders[(r + i + k) % contenders.length].slice(slice);
+                    for (int k = 0; k < distinct.size(); k++) {
+                        distinct.get((r + i + k) % distinct.size()).slice(slice);
                     }
                 }
                 record(r, contenders[0], contenders[1], contenders[2]);
@@ -130,10 +136,22 @@ final class ThroughputBench {
         out.printf(Locale.ROOT, "  pipelined pools (pool of %d, pipeline.depth d, 2·d chains/worker) vs direct pipelined %d/worker:%n",
                 n, o.pipeline());
         for (int i = 0; i < DEPTHS.length; i++) {
-            out.printf(Locale.ROOT, "    depth %d: %s req/s, Java CPU %s µs/request, / direct pipelined %s (goal >= %.2f: %s)%n",
+            out.printf(Locale.ROOT, "    depth %d: %s req/s, Java CPU %s µs/request, / direct pipelined %s (goal >= %.2f: %s);"
+                    + " like for like, / direct %d deep %s%n",
                     DEPTHS[i], depthRate[i].format("%.0f"), depthJavaCpu[i].format("%.1f"), depthRatio[i].format("%.2f"),
-                    DEPTH_GOAL, depthRatio[i].median() >= DEPTH_GOAL ? "met" : "MISSED");
+                    DEPTH_GOAL, depthRatio[i].median() >= DEPTH_GOAL ? "met" : "MISSED", DEPTHS[i], depthLikeRatio[i].format("%.2f"));
         }
+    }
+
+    /** Each contender once (the ceiling line may also stand for the like-for-like direct line of one depth). */
+    private static List<Contender> distinct(Contender[] contenders) {
+        List<Contender> out = new ArrayList<>();
+        for (Contender c : contenders) {
+            if (!out.contains(c)) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     private void recordDepths(int round, Contender[] contenders) {
@@ -144,7 +162,10 @@ final class ThroughputBench {
             depthRate[i].add(c.rate());
             depthRatio[i].add(c.rate() / ceiling);
             depthJavaCpu[i].add(c.javaCpuPerRequestMicros());
-            line.append(String.format(Locale.ROOT, " %d: %7.0f/s (%.2f of direct pipelined)", DEPTHS[i], c.rate(), c.rate() / ceiling));
+            double like = contenders[3 + DEPTHS.length + i].rate();
+            depthLikeRatio[i].add(c.rate() / like);
+            line.append(String.format(Locale.ROOT, " %d: %7.0f/s (%.2f of direct pipelined, %.2f of direct %d deep)", DEPTHS[i],
+                    c.rate(), c.rate() / ceiling, c.rate() / like, DEPTHS[i]));
         }
         out.println(line);
     }

@@ -583,6 +583,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         PendingRequest done = null;
         PendingRequest next = null;
         PendingRequest again = null;
+        boolean runningDry = false;
         SessionChange change = null;
         WorkerHost elsewhere = null;
         lock.lock();
@@ -616,7 +617,9 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                     Pipe pipe = w.pipe;
                     if (pipe != null && pipe.behind() > 0) {
                         w.current = pipe.nextHead(); // written already: it runs now
-                        topUpLocked(w); // written when this reader has caught up
+                        // written at once when the new head is all the worker has (it would run dry), else when this
+                        // reader has caught up with the worker's replies: a burst of replies costs one write
+                        runningDry = pipe.behind() == 0 & topUpLocked(w);
                     } else {
                         next = freedLocked(w, out);
                     }
@@ -644,11 +647,11 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                     poolId, w, id);
             return;
         }
-        if (next != null && !next.piped) {
+        if (next != null) {
             send(w, next); // first: the worker is busy again while the answer is delivered
+        } else if (runningDry) {
+            w.pipe.write(w);
         }
-        // a pipelined next request, and those topped up behind it, are written once this reader has caught up with the
-        // worker's replies (Worker.onCaughtUp): a burst of replies costs one write
         out.run();
         if (error == null) {
             done.succeed(w.id, result, now);
