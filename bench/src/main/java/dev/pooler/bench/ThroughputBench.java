@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
  * per worker at a time); a pool of N kept full with K requests in flight per worker through async
  * completions; N direct workers with requests pipelined (the ceiling); and, beside them, pools of N with
  * {@code pipeline.depth} 2, 3 and 4 ({@link #DEPTHS}), kept full with 2·depth request chains per worker so that every
- * worker's pipe is full and the next requests wait in the queue (goal: ≥ 0.85 × the direct pipelined ceiling).
+ * worker's pipe is full and the next requests wait in the queue (goal: ≥ 0.85 × the direct pipelined ceiling), and,
+ * as a like-for-like diagnostic, the direct workers pipelined as deep as each of those pools.
  *
  * <p>A slice counts the answers that arrive between its start and its end; no request is sent after
  * the end, and the ones still in flight are drained before the next contender starts.
