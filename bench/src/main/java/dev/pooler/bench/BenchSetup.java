@@ -47,12 +47,18 @@ final class BenchSetup {
 
     /** A pool of {@code adapter} whose workers are started as {@code mode} says. */
     PythonPool newPool(String id, int size, LaunchMode mode, String adapter) {
+        return newPool(id, size, mode, adapter, PoolConfig.DEFAULT_PIPELINE_DEPTH);
+    }
+
+    /** A pool of {@code adapter} that writes up to {@code pipelineDepth} requests to a worker ahead of its reply. */
+    PythonPool newPool(String id, int size, LaunchMode mode, String adapter, int pipelineDepth) {
         ResourceLimits d = ResourceLimits.defaults();
         int queue = Math.max(d.maxQueue(), options.inflight() * options.workers() * 2);
         PoolConfig config = PoolConfig.builder()
                 .poolId(id)
                 .size(size)
                 .launchMode(mode)
+                .pipelineDepth(pipelineDepth)
                 .workerSpec(new WorkerSpec(options.python(), adapter, Map.of(), READY_TIMEOUT))
                 .resourceLimits(new ResourceLimits(queue, d.requestTimeout(), d.maxMemoryMb(), d.maxRequestsPerWorker(),
                         d.maxRestarts(), d.restartWindow()))
@@ -67,7 +73,12 @@ final class BenchSetup {
 
     /** Starts a pool of the bench adapter launched as {@code mode} and waits until all its workers are ready. */
     PythonPool startPool(String id, int size, LaunchMode mode) throws InterruptedException {
-        PythonPool pool = newPool(id, size, mode, ADAPTER);
+        return startPool(id, size, mode, PoolConfig.DEFAULT_PIPELINE_DEPTH);
+    }
+
+    /** Starts a pool of the bench adapter with {@code pipeline.depth} and waits until all its workers are ready. */
+    PythonPool startPool(String id, int size, LaunchMode mode, int pipelineDepth) throws InterruptedException {
+        PythonPool pool = newPool(id, size, mode, ADAPTER, pipelineDepth);
         pool.start();
         if (!pool.awaitReady(READY_TIMEOUT)) {
             String why = pool.failure();

@@ -108,6 +108,15 @@ public final class PoolBench {
             row(out, "saturated throughput, pool / direct (" + o.workers() + " workers)", throughput.poolRatio, ">= 0.70",
                     throughput.poolRatio.median() >= 0.70);
             row(out, "  ceiling: pool / direct pipelined " + o.pipeline() + "/worker", throughput.ceilingRatio, "-", null);
+            for (int i = 0; i < ThroughputBench.DEPTHS.length; i++) {
+                Figure f = throughput.depthRatio[i];
+                row(out, "saturated, pool pipeline.depth " + ThroughputBench.DEPTHS[i] + " / direct pipelined", f,
+                        ">= " + ThroughputBench.DEPTH_GOAL, f.median() >= ThroughputBench.DEPTH_GOAL);
+            }
+            for (int i = 0; i < ThroughputBench.DEPTHS.length; i++) {
+                int d = ThroughputBench.DEPTHS[i];
+                row(out, "  like for like: depth " + d + " / direct pipelined " + d + " deep", throughput.depthLikeRatio[i], "-", null);
+            }
         }
         if (startup != null) {
             int n = o.startupWorkers();

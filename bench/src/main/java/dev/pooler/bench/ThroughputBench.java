@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Benchmark 2: saturated throughput of N workers. Three contenders take turns in slices (rotating
  * order): N direct workers with one request in flight each (the fair baseline: a pool runs one request
  * per worker at a time); a pool of N kept full with K requests in flight per worker through async
- * completions; and N direct workers with requests pipelined (a ceiling, not a goal).
+ * completions; N direct workers with requests pipelined (the ceiling); and, beside them, pools of N with
+ * {@code pipeline.depth} 2, 3 and 4 ({@link #DEPTHS}), kept full with 2·depth request chains per worker so that every
+ * worker's pipe is full and the next requests wait in the queue (goal: ≥ 0.85 × the direct pipelined ceiling), and,
+ * as a like-for-like diagnostic, the direct workers pipelined as deep as each of those pools.
  *
  * <p>A slice counts the answers that arrive between its start and its end; no request is sent after
  * the end, and the ones still in flight are drained before the next contender starts.
@@ -37,6 +40,15 @@ final class ThroughputBench {
     final Figure directPythonCpu = new Figure();
     final Figure poolPythonCpu = new Figure();
     final Figure pipelinedPythonCpu = new Figure();
+    /** The {@code pipeline.depth} values measured, each a pool of N of its own. */
+    static final int[] DEPTHS = {2, 3, 4};
+    static final double DEPTH_GOAL = 0.85;
+    /** Per depth (index as in {@link #DEPTHS}): requests/s, and its ratio to direct pipelined in the same round. */
+    final Figure[] depthRate = {new Figure(), new Figure(), new Figure()};
+    final Figure[] depthRatio = {new Figure(), new Figure(), new Figure()};
+    final Figure[] depthJavaCpu = {new Figure(), new Figure(), new Figure()};
+    /** Diagnostic, like for like: the pool at depth d over the direct workers pipelined d deep, in the same round. */
+    final Figure[] depthLikeRatio = {new Figure(), new Figure(), new Figure()};
 
     private final BenchSetup setup;
     private final PrintStream out;
@@ -58,6 +70,7 @@ final class ThroughputBench {
             return t;
         });
         PythonPool thePool = null;
+        List<PythonPool> depthPools = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
                 workers.add(setup.launchDirect("direct-" + (i + 1)));
@@ -66,33 +79,50 @@ final class ThroughputBench {
                 w.awaitReady();
             }
             thePool = setup.startPool("bench-throughput", n);
+            for (int d : DEPTHS) {
+                depthPools.add(setup.startPool("bench-throughput-depth" + d, n, o.launch(), d));
+            }
             List<Long> directPids = workers.stream().map(DirectWorker::pid).toList();
-            Contender[] contenders = {
-                new Contender(new DirectLoad(workers, threads, 1), directPids),
-                new Contender(new PoolLoad(thePool, o.inflight() * n), thePool.pids()),
-                new Contender(new DirectLoad(workers, threads, o.pipeline()), directPids),
-            };
+            Contender[] contenders = new Contender[3 + 2 * DEPTHS.length];
+            contenders[0] = new Contender(new DirectLoad(workers, threads, 1), directPids);
+            contenders[1] = new Contender(new PoolLoad(thePool, o.inflight() * n), thePool.pids());
+            contenders[2] = new Contender(new DirectLoad(workers, threads, o.pipeline()), directPids);
+            for (int i = 0; i < DEPTHS.length; i++) {
+                PythonPool dp = depthPools.get(i);
+                contenders[3 + i] = new Contender(new PoolLoad(dp, 2 * DEPTHS[i] * n), dp.pids());
+                // the direct workers pipelined as deep (the ceiling line itself when its depth is the same)
+                contenders[3 + DEPTHS.length + i] = DEPTHS[i] == o.pipeline() ? contenders[2]
+                        : new Contender(new DirectLoad(workers, threads, DEPTHS[i]), directPids);
+            }
             long slice = o.sliceMs() * 1_000_000L;
             for (long t = 0; t < o.warmupMs() * 1_000_000L; t += slice) {
-                for (Contender c : contenders) {
+                for (Contender c : distinct(contenders)) {
                     c.slice(slice);
                 }
             }
             for (int r = 0; r < o.rounds(); r++) {
-                for (Contender c : contenders) {
+                for (Contender c : distinct(contenders)) {
                     c.reset();
                 }
+                List<Contender> distinct = distinct(contenders);
                 for (int i = 0; i < o.slicesPerRound(); i++) {
-                    for (int k = 0; k < contenders.length; k++) {
-                        contenders[(r + i + k) % contenders.length].slice(slice);
+                    for (int k = 0; k < distinct.size(); k++) {
+                        distinct.get((r + i + k) % distinct.size()).slice(slice);
                     }
                 }
                 record(r, contenders[0], contenders[1], contenders[2]);
+                recordDepths(r, contenders);
+                for (PythonPool dp : depthPools) {
+                    if (dp.duplicateAnswers() != 0) {
+                        throw new IllegalStateException(dp.id() + " answered a request twice");
+                    }
+                }
             }
         } finally {
             if (thePool != null) {
                 thePool.stop(Duration.ofSeconds(5));
             }
+            depthPools.forEach(dp -> dp.stop(Duration.ofSeconds(5)));
             workers.forEach(DirectWorker::close);
             threads.shutdownNow();
         }
@@ -104,6 +134,41 @@ final class ThroughputBench {
         out.printf(Locale.ROOT, "  %-28s %-30s %-30s %s%n", "Python CPU per request (µs)", directPythonCpu.format("%.1f"),
                 poolPythonCpu.format("%.1f"), pipelinedPythonCpu.format("%.1f"));
         out.printf(Locale.ROOT, "  pool / direct %s   pool / direct pipelined (ceiling) %s%n", poolRatio.format("%.2f"), ceilingRatio.format("%.2f"));
+        out.printf(Locale.ROOT, "  pipelined pools (pool of %d, pipeline.depth d, 2·d chains/worker) vs direct pipelined %d/worker:%n",
+                n, o.pipeline());
+        for (int i = 0; i < DEPTHS.length; i++) {
+            out.printf(Locale.ROOT, "    depth %d: %s req/s, Java CPU %s µs/request, / direct pipelined %s (goal >= %.2f: %s);"
+                    + " like for like, / direct %d deep %s%n",
+                    DEPTHS[i], depthRate[i].format("%.0f"), depthJavaCpu[i].format("%.1f"), depthRatio[i].format("%.2f"),
+                    DEPTH_GOAL, depthRatio[i].median() >= DEPTH_GOAL ? "met" : "MISSED", DEPTHS[i], depthLikeRatio[i].format("%.2f"));
+        }
+    }
+
+    /** Each contender once (the ceiling line may also stand for the like-for-like direct line of one depth). */
+    private static List<Contender> distinct(Contender[] contenders) {
+        List<Contender> out = new ArrayList<>();
+        for (Contender c : contenders) {
+            if (!out.contains(c)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private void recordDepths(int round, Contender[] contenders) {
+        double ceiling = contenders[2].rate();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  round %d, pipeline.depth:", round + 1));
+        for (int i = 0; i < DEPTHS.length; i++) {
+            Contender c = contenders[3 + i];
+            depthRate[i].add(c.rate());
+            depthRatio[i].add(c.rate() / ceiling);
+            depthJavaCpu[i].add(c.javaCpuPerRequestMicros());
+            double like = contenders[3 + DEPTHS.length + i].rate();
+            depthLikeRatio[i].add(c.rate() / like);
+            line.append(String.format(Locale.ROOT, " %d: %7.0f/s (%.2f of direct pipelined, %.2f of direct %d deep)", DEPTHS[i],
+                    c.rate(), c.rate() / ceiling, c.rate() / like, DEPTHS[i]));
+        }
+        out.println(line);
     }
 
     private void record(int round, Contender d, Contender p, Contender c) {

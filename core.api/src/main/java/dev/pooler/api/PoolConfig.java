@@ -34,6 +34,9 @@ public final class PoolConfig {
     /** In {@link #allowedTools()}: every tool may be called (the default). */
     public static final String ANY_TOOL = "*";
     public static final String DEFAULT_LAUNCH_MODE = "fork";
+    /** Requests written to one worker ahead of its reply: 1 is one request per worker at a time. */
+    public static final int DEFAULT_PIPELINE_DEPTH = 1;
+    public static final int MAX_PIPELINE_DEPTH = 64;
 
     /** A pool's own id, then, for a pool imported from another node (DESIGN §10), {@code @} and that node's name. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}(@[A-Za-z0-9_][A-Za-z0-9_.-]{0,63})?");
@@ -53,6 +56,7 @@ public final class PoolConfig {
     private final WorkerSpec workerSpec;
     private final Set<String> allowedTools;
     private final LaunchMode launchMode;
+    private final int pipelineDepth;
 
     private PoolConfig(Builder b) {
         this.poolId = b.poolId == null ? "pool_" + UUID.randomUUID().toString().substring(0, 8) : b.poolId;
@@ -68,6 +72,7 @@ public final class PoolConfig {
         this.workerSpec = b.workerSpec;
         this.allowedTools = Set.copyOf(b.allowedTools);
         this.launchMode = b.launchMode;
+        this.pipelineDepth = b.pipelineDepth;
     }
 
     public static Builder builder() {
@@ -90,6 +95,7 @@ public final class PoolConfig {
         b.workerSpec = workerSpec;
         b.allowedTools = new LinkedHashSet<>(allowedTools);
         b.launchMode = launchMode;
+        b.pipelineDepth = pipelineDepth;
         return b;
     }
 
@@ -128,6 +134,12 @@ public final class PoolConfig {
     }
     /** How its workers are started; a change applies to the workers launched after it. */
     public LaunchMode launchMode() { return launchMode; }
+    /**
+     * How many requests may be written to one worker ahead of its reply ({@code pipeline.depth}, 1..{@link #MAX_PIPELINE_DEPTH}):
+     * 1 (the default) runs one request per worker at a time; more keeps the worker's pipe full so it never waits for the
+     * next request. Session and streaming requests are never pipelined. A change applies to requests dispatched after it.
+     */
+    public int pipelineDepth() { return pipelineDepth; }
 
     /** Whether this pool serves the given capability (command family). */
     public boolean supports(String capability) {
@@ -149,13 +161,13 @@ public final class PoolConfig {
                 && resourceLimits.equals(c.resourceLimits) && affinityRules.equals(c.affinityRules)
                 && geographicZone.equals(c.geographicZone) && capabilities.equals(c.capabilities)
                 && workerSpec.equals(c.workerSpec) && allowedTools.equals(c.allowedTools)
-                && launchMode == c.launchMode;
+                && launchMode == c.launchMode && pipelineDepth == c.pipelineDepth;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(poolId, poolType, size, priority, sharingPolicy, specialization, resourceLimits,
-                affinityRules, geographicZone, capabilities, workerSpec, allowedTools, launchMode);
+                affinityRules, geographicZone, capabilities, workerSpec, allowedTools, launchMode, pipelineDepth);
     }
 
     @Override
@@ -163,7 +175,7 @@ public final class PoolConfig {
         return "PoolConfig{" + poolId + ", type=" + poolType.name().toLowerCase(Locale.ROOT) + ", size=" + size
                 + ", priority=" + priority.name().toLowerCase(Locale.ROOT) + ", sharing="
                 + sharingPolicy.name().toLowerCase(Locale.ROOT) + (specialization == null ? "" : ", specialization=" + specialization)
-                + ", zone=" + geographicZone + ", capabilities=" + capabilities + ", adapter=" + workerSpec.adapter() + "}";
+                + ", zone=" + geographicZone + ", capabilities=" + capabilities + ", adapter=" + workerSpec.adapter() + (pipelineDepth == 1 ? "" : ", pipeline.depth=" + pipelineDepth) + "}";
     }
 
     /** Builds a {@link PoolConfig}; unset fields take the seed's defaults. */
@@ -181,6 +193,7 @@ public final class PoolConfig {
         private WorkerSpec workerSpec = WorkerSpec.defaults();
         private Set<String> allowedTools = new LinkedHashSet<>(Set.of(ANY_TOOL));
         private LaunchMode launchMode = LaunchMode.parse("launch_mode", DEFAULT_LAUNCH_MODE);
+        private int pipelineDepth = DEFAULT_PIPELINE_DEPTH;
 
         private Builder() {
         }
@@ -196,6 +209,7 @@ public final class PoolConfig {
         public Builder geographicZone(String v) { this.geographicZone = v; return this; }
         public Builder workerSpec(WorkerSpec v) { this.workerSpec = v; return this; }
         public Builder launchMode(LaunchMode v) { this.launchMode = v; return this; }
+        public Builder pipelineDepth(int v) { this.pipelineDepth = v; return this; }
 
         public Builder capabilities(Iterable<String> v) {
             this.capabilities = new LinkedHashSet<>();
@@ -254,6 +268,10 @@ public final class PoolConfig {
             }
             if (launchMode == null) {
                 throw new InvalidConfigException("launch_mode", "missing");
+            }
+            if (pipelineDepth < 1 || pipelineDepth > MAX_PIPELINE_DEPTH) {
+                throw new InvalidConfigException("pipeline_depth", "must be between 1 and " + MAX_PIPELINE_DEPTH
+                        + " (requests written to one worker ahead of its reply), was " + pipelineDepth);
             }
             if (geographicZone == null || geographicZone.isBlank()) {
                 throw new InvalidConfigException("geographic_zone", "must not be empty");

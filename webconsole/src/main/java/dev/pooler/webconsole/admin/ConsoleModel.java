@@ -86,6 +86,7 @@ public final class ConsoleModel {
         o.add("capabilities", strings(c.capabilities().stream().sorted().toList()));
         o.add("toolsAllowed", strings(c.allowedTools().stream().sorted().toList()));
         o.addProperty("size", c.size());
+        o.addProperty("pipelineDepth", c.pipelineDepth());
         o.addProperty("workers", s.workers());
         o.addProperty("busy", s.busy());
         o.addProperty("idle", s.idle());

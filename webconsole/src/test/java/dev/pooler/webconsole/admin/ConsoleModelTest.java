@@ -54,6 +54,7 @@ class ConsoleModelTest {
         assertEquals("general_pool", g.get("id").getAsString());
         assertEquals("general", g.get("type").getAsString());
         assertEquals(8, g.get("size").getAsInt());
+        assertEquals(1, g.get("pipelineDepth").getAsInt(), "the default: one request per worker at a time");
         assertEquals(4, g.get("busy").getAsInt());
         assertEquals(2, g.get("queued").getAsInt());
         assertEquals(0.5, g.get("utilization").getAsDouble());

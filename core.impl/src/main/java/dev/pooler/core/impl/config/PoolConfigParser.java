@@ -83,6 +83,7 @@ public final class PoolConfigParser {
                 integer(props, "max.reply.bytes", ResourceLimits.DEFAULT_MAX_REPLY_BYTES),
                 integer(props, "max.log.line.bytes", ResourceLimits.DEFAULT_MAX_LOG_LINE_BYTES)));
         b.launchMode(LaunchMode.parse("launch.mode", string(props, "launch.mode", PoolConfig.DEFAULT_LAUNCH_MODE)));
+        b.pipelineDepth(integer(props, "pipeline.depth", PoolConfig.DEFAULT_PIPELINE_DEPTH));
         Map<String, String> env = pairs(props, "env");
         List<String> pythonPath = list(props, "python.path", List.of());
         if (!pythonPath.isEmpty()) {

@@ -107,6 +107,11 @@ public @interface PoolConfiguration {
                     @Option(label = "fork", value = "fork"), @Option(label = "spawn", value = "spawn")})
     String launch_mode() default PoolConfig.DEFAULT_LAUNCH_MODE;
 
+    @AttributeDefinition(name = "Pipeline depth", description = "How many requests may be written to one worker ahead "
+            + "of its reply: 1 (the default) runs one request per worker at a time; 2-4 keeps a busy worker's pipe full, "
+            + "for throughput on short requests. Session and streaming requests are never pipelined.", min = "1", max = "64")
+    int pipeline_depth() default PoolConfig.DEFAULT_PIPELINE_DEPTH;
+
     @AttributeDefinition(name = "Start timeout (ms)", description = "How long a worker may take to become ready.", min = "1")
     long start_timeout_ms() default WorkerSpec.DEFAULT_START_TIMEOUT_MS;
 

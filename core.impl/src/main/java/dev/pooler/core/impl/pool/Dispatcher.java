@@ -63,6 +63,61 @@ final class Dispatcher {
         p.sentNanos = System.nanoTime();
     }
 
+    /** At {@code pipeline.depth} &gt; 1: the head just assigned is written through the worker's pipe, in order. */
+    static void pipeHead(Worker w, PendingRequest p) {
+        p.piped = true;
+        w.pipe().toWrite(p);
+    }
+
+    /** At {@code pipeline.depth} &gt; 1: a request goes behind the worker's head, written after it. */
+    static void pipeBehind(Worker w, PendingRequest p) {
+        p.wireId = WireIds.next();
+        p.sentNanos = System.nanoTime();
+        p.piped = true;
+        Pipe pipe = w.pipe();
+        pipe.addBehind(p);
+        pipe.toWrite(p);
+    }
+
+    /**
+     * The busy worker with the fewest requests in its pipe, if that is fewer than {@code depth} and a new request may go
+     * behind its head ({@code fit}); null when none. Only when no request is queued ahead.
+     */
+    Worker roomiest(List<Worker> members, int depth, java.util.function.Predicate<Worker> fit) {
+        if (!queue.isEmpty()) {
+            return null;
+        }
+        Worker best = null;
+        int least = depth;
+        for (Worker m : members) {
+            int held = 1 + m.behind();
+            if (held < least && m.state() == WorkerState.BUSY && fit.test(m)) {
+                best = m;
+                least = held;
+            }
+        }
+        return best;
+    }
+
+    /** The next queued request, if it may be pipelined; else null (it waits for a worker with an empty pipe). */
+    PendingRequest nextPipelinable() {
+        return queue.pollIf(Pipe::pipelinable);
+    }
+
+    /** Requests that were written to a worker that never started them go back to the head of the queue, in order. */
+    void requeueFirst(List<PendingRequest> unstarted) {
+        for (int i = unstarted.size() - 1; i >= 0; i--) {
+            PendingRequest p = unstarted.get(i);
+            p.unsend();
+            queue.addFirst(p);
+        }
+    }
+
+    /** An idle worker, to take a queued request; null when none. */
+    Worker pollIdle() {
+        return idle.pollFirst();
+    }
+
     /** A worker has nothing to run: it takes the next queued request (returned, to be sent) or idles. */
     PendingRequest next(Worker w) {
         PendingRequest p = queue.poll();

@@ -39,6 +39,8 @@ final class PendingRequest {
     /** Set when a worker takes the request (guarded by the lock of the worker's host). */
     long sentNanos;
     long wireId;
+    /** Written through its worker's {@link Pipe} (the pool pipelines); guarded like {@code wireId}. */
+    boolean piped;
     /** The session version the request runs against, and the state shipped with it (null: the worker holds it). */
     long sessionVersion;
     String sessionState;
@@ -92,6 +94,16 @@ final class PendingRequest {
 
     boolean isAnswered() {
         return answers.get() > 0;
+    }
+
+    /**
+     * It was written to a worker that died or was killed before it started (it waited behind another request in that
+     * worker's pipe): it goes back to the queue to be sent afresh. Lock held.
+     */
+    void unsend() {
+        wireId = 0;
+        sentNanos = 0;
+        piped = false;
     }
 
     /** Whether a worker took it. */

@@ -35,6 +35,26 @@ final class PoolQueue {
         size++;
     }
 
+    /** Puts a request back at the head of its priority's line (it was written to a worker that never ran it). */
+    void addFirst(PendingRequest p) {
+        levels[p.request.priority().ordinal()].addFirst(p);
+        size++;
+    }
+
+    /** The request {@link #poll} would return, if {@code ok} accepts it (then taken out); else null and nothing changes. */
+    PendingRequest pollIf(java.util.function.Predicate<PendingRequest> ok) {
+        if (size == 0) {
+            return null;
+        }
+        int best = -1;
+        for (int i = 0; i < 3; i++) {
+            if (!levels[i].isEmpty() && (best < 0 || current[i] + WEIGHTS[i] > current[best] + WEIGHTS[best])) {
+                best = i;
+            }
+        }
+        return ok.test(levels[best].peekFirst()) ? poll() : null;
+    }
+
     PendingRequest poll() {
         if (size == 0) {
             return null;

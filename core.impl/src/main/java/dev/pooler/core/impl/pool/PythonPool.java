@@ -94,6 +94,11 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     private record Departure(CompletableFuture<Transit> done) {
     }
 
+    /** Whether a new request may go behind a worker's head ({@code pipeline.depth} &gt; 1); lock held. */
+    private final java.util.function.Predicate<Worker> pipelineFit = this::mayPipelineTo;
+    /** The answer executor of pipelinable requests when the pool pipelines. */
+    final AnswerBatches pipelinedAnswers;
+
     public PythonPool(PoolConfig config, PoolRuntime runtime) {
         this.config = config;
         this.poolId = config.poolId();
@@ -105,6 +110,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         this.supervisor = new Supervisor(this, runtime.scheduler(), runtime.heartbeat().toMillis());
         this.sessionsHere = new SessionsInPool(() -> runtime.sessions().maxSessions());
         this.missingAdapter = runtime.adapters().missingIn(config.workerSpec().adapter());
+        this.pipelinedAnswers = new AnswerBatches(runtime.answers());
     }
 
     /** Launches all workers concurrently and starts supervising. Returns at once. */
@@ -195,7 +201,11 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     private PendingRequest admit(Request request, boolean streaming) {
         PoolConfig c = config;
         long timeout = (request.timeout() != null ? request.timeout() : c.resourceLimits().requestTimeout()).toNanos();
-        PendingRequest p = new PendingRequest(request, timeout, counters, rt.answers(), streaming, this::cancel,
+        // a request that may be pipelined is answered through the pool's answer batches: a burst of its worker's replies
+        // costs one hand-over to an answer thread
+        java.util.concurrent.Executor answers = c.pipelineDepth() > 1 && !streaming && request.sessionId() == null
+                ? pipelinedAnswers : rt.answers();
+        PendingRequest p = new PendingRequest(request, timeout, counters, answers, streaming, this::cancel,
                 c.capabilities());
         long sessionVersion = 0;
         if (request.sessionId() != null) {
@@ -217,10 +227,16 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                 refusal = notSynced(request.sessionId(), sessionVersion);
             }
             if (refusal == null) {
+                int depth = c.pipelineDepth();
                 w = dispatcher.idleWorkerFor(p, sessionVersion);
                 if (w != null) {
                     Dispatcher.assign(w, p);
                     sessionFrameLocked(w, p, false);
+                    if (depth > 1 && Pipe.pipelinable(p)) {
+                        Dispatcher.pipeHead(w, p);
+                    }
+                } else if (depth > 1 && Pipe.pipelinable(p) && (w = dispatcher.roomiest(members, depth, pipelineFit)) != null) {
+                    Dispatcher.pipeBehind(w, p);
                 } else if (!dispatcher.enqueue(p, c.resourceLimits().maxQueue())) {
                     refusal = new PoolerException(ErrorKind.POOL_OVERLOADED, "pool " + poolId + " is overloaded: "
                             + dispatcher.queued() + " requests queued (max_queue " + c.resourceLimits().maxQueue() + ")", poolId);
@@ -250,6 +266,8 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         PendingRequest queued;
         PendingRequest running = null;
         Worker runner = null;
+        PendingRequest piped = null;
+        Worker pipedOn = null;
         lock.lock();
         try {
             queued = dispatcher.removeQueued(requestId);
@@ -259,6 +277,9 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                     if (p != null && p.id == requestId && !p.isCancelled()) {
                         running = p;
                         runner = m;
+                    } else if (m.pipe != null && piped == null) {
+                        piped = m.pipe.removeRequest(requestId);
+                        pipedOn = piped == null ? null : m;
                     }
                 }
             }
@@ -268,6 +289,12 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         long now = System.nanoTime();
         if (queued != null) {
             return queued.cancel(false, now);
+        }
+        if (piped != null) {
+            // written behind another request and not started: the worker skips it (its CANCELLED reply is dropped)
+            boolean cancelled = piped.cancel(true, now);
+            pipedOn.process.sendCancel(piped.wireId);
+            return cancelled;
         }
         if (running == null || !running.cancel(true, now)) {
             return false;
@@ -325,6 +352,14 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
      * the pipe is counted here, where it was written.
      */
     private void send(Worker w, PendingRequest p) {
+        if (p.piped) {
+            w.pipe.write(w); // every request assigned to it so far, in order (p among them, unless written already)
+        } else {
+            write(w, p);
+        }
+    }
+
+    private void write(Worker w, PendingRequest p) {
         Request r = p.request;
         if (p.stream != null) {
             w.process.sendRequest(p.wireId, r.command(), r.argsJson(), r.sessionId(), p.sessionVersion, p.sessionState, true);
@@ -548,6 +583,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         PendingRequest done = null;
         PendingRequest next = null;
         PendingRequest again = null;
+        boolean runningDry = false;
         SessionChange change = null;
         WorkerHost elsewhere = null;
         lock.lock();
@@ -556,7 +592,8 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                 elsewhere = w.home;
             } else {
                 PendingRequest p = w.current;
-                change = p != null && (id < 0 || p.wireId == id) ? SessionChange.of(session, w) : null;
+                boolean head = p != null && (id < 0 || p.wireId == id);
+                change = head ? SessionChange.of(session, w) : null;
                 if (change != null && !change.missing()) {
                     sessionsHere.add(change.sessionId()); // the session's data was made here
                 }
@@ -565,7 +602,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                     p.resentWithState = true;
                     sessionFrameLocked(w, p, true);
                     again = p;
-                } else if (p != null && (id < 0 || p.wireId == id)) {
+                } else if (head) {
                     done = p;
                     w.current = null;
                     w.served++;
@@ -577,7 +614,18 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                         w.retireReason = "served its maximum of " + maxRequests + " requests";
                         sizing.ensureSize(out); // its replacement starts now
                     }
-                    next = freedLocked(w, out);
+                    Pipe pipe = w.pipe;
+                    if (pipe != null && pipe.behind() > 0) {
+                        w.current = pipe.nextHead(); // written already: it runs now
+                        // written at once when the new head is all the worker has (it would run dry), else when this
+                        // reader has caught up with the worker's replies: a burst of replies costs one write
+                        runningDry = pipe.behind() == 0 & topUpLocked(w);
+                    } else {
+                        next = freedLocked(w, out);
+                    }
+                } else if (w.pipe != null && (p = w.pipe.removeWire(id)) != null) {
+                    done = p; // its head timed out (the worker is being killed); this one, behind it, finished first
+                    w.served++;
                 }
             }
         } finally {
@@ -601,6 +649,8 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         }
         if (next != null) {
             send(w, next); // first: the worker is busy again while the answer is delivered
+        } else if (runningDry) {
+            w.pipe.write(w);
         }
         out.run();
         if (error == null) {
@@ -648,6 +698,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         PendingRequest lost;
         boolean crash;
         boolean borrowed;
+        List<PendingRequest> cut = List.of();
         WorkerHost elsewhere = null;
         lock.lock();
         try {
@@ -661,6 +712,9 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                 dispatcher.removeIdle(w);
                 lost = w.current;
                 w.current = null;
+                if (w.behind() > 0) {
+                    cut = unstartedLocked(w.pipe.takeBehind(), out);
+                }
                 w.moveTo(WorkerState.DEAD);
                 crash = w.exitReason == null && state != PoolState.STOPPING && state != PoolState.STOPPED;
                 borrowed = w.owner != this;
@@ -687,6 +741,10 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
             lost.fail(new PoolerException(ErrorKind.WORKER_CRASHED, "worker " + w.id + " (pid " + w.process.pid()
                     + ") of pool " + poolId + " died while running '" + lost.request.command() + "': " + reason
                     + ", exit code " + exitCode, poolId), now);
+        }
+        for (PendingRequest p : cut) {
+            p.fail(new PoolerException(ErrorKind.SHUTTING_DOWN, "pool " + poolId + " stopped while the request waited in "
+                    + "the pipe of worker " + w.id, poolId, null, false), now);
         }
         if (crash) {
             reportCrash(w, exitCode, reason);
@@ -756,8 +814,75 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         PendingRequest next = dispatcher.next(w);
         if (next != null) {
             sessionFrameLocked(w, next, false);
+            if (config.pipelineDepth() > 1 && Pipe.pipelinable(next)) {
+                Dispatcher.pipeHead(w, next);
+                topUpLocked(w); // written with it, by the same writer
+            }
         }
         return next;
+    }
+
+    // --- pipelining (pipeline.depth > 1) ----------------------------------------------------------------
+
+    /**
+     * Whether a new request may go behind this worker's head: the head itself is pipelined (written through the pipe,
+     * neither a session's nor a stream) and not cancelled, and the worker is staying (not retiring, draining, dying).
+     */
+    private boolean mayPipelineTo(Worker m) {
+        PendingRequest head = m.current;
+        return head != null && head.piped && Pipe.pipelinable(head) && !head.isCancelled() && m.home == this
+                && m.retireReason == null && m.exitReason == null && m.state() == WorkerState.BUSY;
+    }
+
+    /** Fills a busy worker's pipe from the queue up to {@code pipeline.depth}; whether it added any (lock held). */
+    private boolean topUpLocked(Worker w) {
+        int depth = config.pipelineDepth();
+        if (depth <= 1 || !mayPipelineTo(w)) {
+            return false;
+        }
+        boolean added = false;
+        PendingRequest q;
+        while (1 + w.behind() < depth && (q = dispatcher.nextPipelinable()) != null) {
+            Dispatcher.pipeBehind(w, q);
+            added = true;
+        }
+        return added;
+    }
+
+    /**
+     * The requests a dead worker held behind its head never started (its runtime runs frames in order, and every reply
+     * it wrote was read before its exit is handled): they are not blamed for its death, they go back to the head of the
+     * queue and on to other workers — unless the pool is stopping (then they are returned, to be answered
+     * {@code SHUTTING_DOWN}). Lock held; the writes go to {@code out}.
+     */
+    private List<PendingRequest> unstartedLocked(List<PendingRequest> unstarted, Outbox out) {
+        List<PendingRequest> open = new ArrayList<>(unstarted.size());
+        for (PendingRequest p : unstarted) {
+            if (!p.isAnswered()) {
+                open.add(p);
+            }
+        }
+        if (state == PoolState.STOPPING || state == PoolState.STOPPED) {
+            return open;
+        }
+        dispatcher.requeueFirst(open);
+        Worker idle;
+        while (dispatcher.queued() > 0 && (idle = dispatcher.pollIdle()) != null) {
+            PendingRequest next = freedLocked(idle, out);
+            if (next != null) {
+                Worker to = idle;
+                out.add(() -> send(to, next));
+            }
+        }
+        for (Worker m : members) {
+            if (dispatcher.queued() == 0) {
+                break;
+            }
+            if (topUpLocked(m)) {
+                out.add(() -> m.pipe.write(m));
+            }
+        }
+        return List.of();
     }
 
     // --- sizing ---------------------------------------------------------------------------------------
@@ -842,7 +967,8 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                 return CompletableFuture.failedFuture(new PoolerException(ErrorKind.BAD_REQUEST, "worker " + workerId
                         + " cannot move now: it is " + (w.retireReason != null ? "retiring (" + w.retireReason + ")" : s), poolId));
             }
-            if (s == WorkerState.IDLE || mode == WorkerExchange.Mode.IMMEDIATE) {
+            // a pipe does not travel: a worker with requests behind its head leaves once it has answered them
+            if (s == WorkerState.IDLE || (mode == WorkerExchange.Mode.IMMEDIATE && w.behind() == 0)) {
                 Transit t = new Transit(w, this, rt); // IMMEDIATE: the request it runs travels with it
                 dispatcher.removeIdle(w);
                 if (!leaveLocked(w, t)) {
@@ -1106,6 +1232,9 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                     running.add(m.current);
                     m.current = null;
                 }
+                if (m.behind() > 0) {
+                    running.addAll(m.pipe.takeBehind());
+                }
                 m.exitReason = "the pool stopped";
             }
             lent = new ArrayList<>(lentOut);
@@ -1147,7 +1276,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     private int busyLocked() {
         int n = 0;
         for (Worker m : members) {
-            if (m.current != null) {
+            if (m.holdsWork()) {
                 n++;
             }
         }
@@ -1164,10 +1293,12 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         int queued;
         int lent;
         int borrowed = 0;
+        int piped = 0;
         PoolState s;
         lock.lock();
         try {
             for (Worker m : members) {
+                piped += m.behind(); // waiting in a worker's pipe: counted as queued, so busy + queued stays what is outstanding
                 WorkerState ws = m.state();
                 if (ws == WorkerState.IDLE || ws == WorkerState.BUSY || ws == WorkerState.DRAINING) {
                     if (!m.retiring() && ws != WorkerState.DRAINING) {
@@ -1182,7 +1313,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                 }
             }
             idle = dispatcher.idle();
-            queued = dispatcher.queued();
+            queued = dispatcher.queued() + piped;
             lent = lentOut.size();
             s = state;
         } finally {

@@ -57,6 +57,7 @@ final class Supervisor {
                 sample(now);
             }
             check(now, ticks % SAMPLE_EVERY_TICKS == 0, ticks % heartbeatTicks == 0);
+            pool.pipelinedAnswers.rescue(now, TimeUnit.MILLISECONDS.toNanos(TICK_MS));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "pool " + pool.id() + " supervision failed", e);
         }
@@ -69,6 +70,8 @@ final class Supervisor {
         List<PendingRequest> timedOut = new ArrayList<>();
         List<Worker> toKill = new ArrayList<>();
         List<Worker> toPing = new ArrayList<>();
+        List<PendingRequest> lateInPipe = null;
+        List<Runnable> skips = null;
         PoolRuntime rt = pool.rt;
         long heartbeatNanos = rt.heartbeat().toNanos();
         PoolConfig config = pool.config;
@@ -82,8 +85,21 @@ final class Supervisor {
                     m.current = null;
                     m.exitReason = "its request timed out";
                     timedOut.add(p);
-                    toKill.add(m);
+                    toKill.add(m); // the requests behind it in its pipe go back to the queue when it has died
                     continue;
+                }
+                if (m.behind() > 0) {
+                    // behind a head that is still within its time: a request whose own deadline passed is answered
+                    // TIMEOUT and skipped by the worker (a cancel frame); nobody else is blamed, nothing is killed
+                    for (PendingRequest late : m.pipe.removeExpired(now)) {
+                        if (lateInPipe == null) {
+                            lateInPipe = new ArrayList<>();
+                            skips = new ArrayList<>();
+                        }
+                        lateInPipe.add(late);
+                        long wire = late.wireId;
+                        skips.add(() -> m.process.sendCancel(wire));
+                    }
                 }
                 if (sampled && maxRssKb > 0 && m.rssKb > maxRssKb && m.live() && m.owner == pool
                         && m.state() != WorkerState.STARTING) {
@@ -121,6 +137,14 @@ final class Supervisor {
             p.fail(new PoolerException(ErrorKind.TIMEOUT, "'" + p.request.command() + "' ran longer than its timeout of "
                     + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms in pool " + poolId
                     + "; its worker was killed and is being replaced", poolId), now);
+        }
+        if (lateInPipe != null) {
+            skips.forEach(Runnable::run);
+            for (PendingRequest p : lateInPipe) {
+                p.fail(new PoolerException(ErrorKind.TIMEOUT, "'" + p.request.command() + "' waited in a worker's pipe of pool "
+                        + poolId + ", behind a slower request, longer than its timeout of "
+                        + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms", poolId), now);
+            }
         }
         Duration pingDeadline = rt.heartbeat().multipliedBy(4);
         toPing.forEach(m -> m.process.ping(pingDeadline, rt.scheduler()));

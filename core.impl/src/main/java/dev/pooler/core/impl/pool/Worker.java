@@ -44,6 +44,8 @@ final class Worker implements WorkerListener {
     // Guarded by the lock of the pool it serves (in transit: by this object's monitor).
     private WorkerState state = WorkerState.STARTING;
     PendingRequest current;
+    /** The requests written behind {@code current} when its pool pipelines; null until it first does, then for good. */
+    volatile Pipe pipe;
     long served;
     long readyAtNanos;
     /** When its process was started (set by the launcher, before the reader thread exists). */
@@ -94,6 +96,27 @@ final class Worker implements WorkerListener {
             throw new IllegalStateException("worker " + id + ": " + state + " -> " + next + " is not a transition of the worker lifecycle");
         }
         state = next;
+    }
+
+    /** Its pipe, made the first time its pool pipelines to it (lock held). */
+    Pipe pipe() {
+        Pipe p = pipe;
+        if (p == null) {
+            p = new Pipe();
+            pipe = p;
+        }
+        return p;
+    }
+
+    /** How many requests wait behind the one it runs. */
+    int behind() {
+        Pipe p = pipe;
+        return p == null ? 0 : p.behind();
+    }
+
+    /** Whether it holds a request: running, or waiting in its pipe (after its head timed out). */
+    boolean holdsWork() {
+        return current != null || behind() > 0;
     }
 
     boolean retiring() {
@@ -190,6 +213,15 @@ final class Worker implements WorkerListener {
     public void onToolCall(WorkerProcess worker, JsonObject frame) {
         PythonPool serving = home instanceof PythonPool p ? p : owner;
         serving.onToolCall(this, frame);
+    }
+
+    /** Its reader caught up: the requests its pool put in its pipe while handling those replies are written, in one go. */
+    @Override
+    public void onCaughtUp(WorkerProcess worker) {
+        Pipe p = pipe;
+        if (p != null) {
+            p.write(this);
+        }
     }
 
     @Override

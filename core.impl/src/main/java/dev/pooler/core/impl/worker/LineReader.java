@@ -22,6 +22,8 @@ final class LineReader {
     private static final int READ_SIZE = 8192; // larger reads make the JDK allocate per call
 
     private final InputStream in;
+    /** Run before each read from the stream, when no complete line is buffered; may be null. */
+    private final Runnable caughtUp;
     private final int maxLine;
     private byte[] buf = new byte[READ_SIZE * 2];
     private int start;
@@ -31,7 +33,13 @@ final class LineReader {
 
     /** @param maxLine the longest line kept, in bytes (without its terminator); 0 or less: no bound */
     LineReader(InputStream in, int maxLine) {
+        this(in, maxLine, null);
+    }
+
+    /** @param caughtUp run each time every line read so far was returned and the reader is about to read (may block) */
+    LineReader(InputStream in, int maxLine, Runnable caughtUp) {
         this.in = in;
+        this.caughtUp = caughtUp;
         this.maxLine = maxLine <= 0 ? Integer.MAX_VALUE - 2 * READ_SIZE : maxLine;
     }
 
@@ -62,6 +70,9 @@ final class LineReader {
             }
             if (buf.length - end < READ_SIZE) {
                 buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            if (caughtUp != null) {
+                caughtUp.run();
             }
             int n = in.read(buf, end, READ_SIZE);
             if (n < 0) {

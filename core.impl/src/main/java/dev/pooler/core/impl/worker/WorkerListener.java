@@ -45,4 +45,11 @@ public interface WorkerListener {
 
     /** The process exited (or never became ready); {@code reason} says why in words. */
     void onExit(WorkerProcess worker, int exitCode, String reason);
+
+    /**
+     * Every frame the worker sent so far was handled and its reader is about to wait for more (on the reader thread):
+     * what was held back to be written at once can go now.
+     */
+    default void onCaughtUp(WorkerProcess worker) {
+    }
 }

@@ -66,6 +66,8 @@ public final class WorkerProcess {
 
     /** The request frame being written, reused (guarded by this object's monitor). */
     private final FrameBytes frame = new FrameBytes();
+    /** Request frames appended for one write ({@link #appendRequest}). */
+    private final FrameBytes batch = new FrameBytes();
     private volatile WorkerChannel process;
     /** Set when stdin was closed (or the process ended) before the worker connected: it never opens. */
     private boolean inputClosed;
@@ -158,6 +160,26 @@ public final class WorkerProcess {
             f.append("}\n");
             return write(f.bytes(), f.length());
         }
+    }
+
+    /**
+     * Appends a plain request frame (no session, no stream) to the frames this worker's pipe writes at once with
+     * {@link #writeAppended}: a pipelining pool writes the requests it put behind a head with one system call.
+     * The caller writes the batch before anyone else appends (its pipe's writer holds them both).
+     */
+    public synchronized void appendRequest(long id, String command, String argsJson) {
+        batch.append("{\"id\":").append(id).append(",\"command\":\"").append(command).append("\",\"args\":")
+                .append(argsJson).append("}\n");
+    }
+
+    /** Writes the frames appended so far in one write; false if the worker's stdin is closed (it is dying). */
+    public synchronized boolean writeAppended() {
+        if (batch.length() == 0) {
+            return true;
+        }
+        boolean written = write(batch.bytes(), batch.length());
+        batch.reset();
+        return written;
     }
 
     /**
@@ -331,10 +353,15 @@ public final class WorkerProcess {
         }
     }
 
+    /** Every reply read so far is handled; the reader is about to wait for more. */
+    private void caughtUp() {
+        listener.onCaughtUp(this);
+    }
+
     private void readLoop() {
         String reason = "its output closed";
         try (InputStream out = connect()) {
-            LineReader r = new LineReader(out, maxReplyBytes);
+            LineReader r = new LineReader(out, maxReplyBytes, this::caughtUp);
             String line;
             while ((line = r.readLine()) != null) {
                 if (line == LineReader.OVERSIZED) {

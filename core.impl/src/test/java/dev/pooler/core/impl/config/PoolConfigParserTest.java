@@ -129,6 +129,24 @@ class PoolConfigParserTest {
         assertTrue(e.getMessage().contains("[fork, spawn]"), e.getMessage());
     }
 
+    @Test
+    void pipelineDepthIsOneUnlessSaidAndABadOneIsNamed() {
+        assertEquals(1, PoolConfigParser.parse(props("pool.id", "p"), "python3").pipelineDepth());
+        assertEquals(3, PoolConfigParser.parse(props("pool.id", "p", "pipeline.depth", "3"), "python3").pipelineDepth());
+        assertEquals(64, PoolConfigParser.parse(props("pool.id", "p", "pipeline.depth", 64), "python3").pipelineDepth());
+        assertField("pipeline.depth", props("pool.id", "p", "pipeline.depth", "0"));
+        assertField("pipeline.depth", props("pool.id", "p", "pipeline.depth", "65"));
+        assertField("pipeline.depth", props("pool.id", "p", "pipeline.depth", "-2"));
+        assertField("pipeline.depth", props("pool.id", "p", "pipeline.depth", "abc"));
+        assertField("pipeline.depth", props("pool.id", "p", "pipeline.depth", 2.5));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> PoolConfigParser.parse(props("pool.id", "p", "pipeline.depth", "0"), "python3"));
+        assertTrue(e.getMessage().contains("between 1 and 64") && e.getMessage().contains("was 0"), e.getMessage());
+        InvalidConfigException word = assertThrows(InvalidConfigException.class,
+                () -> PoolConfigParser.parse(props("pool.id", "p", "pipeline.depth", "abc"), "python3"));
+        assertTrue(word.getMessage().contains("'abc'"), word.getMessage());
+    }
+
     private static void assertField(String field, Map<String, Object> props) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> PoolConfigParser.parse(props, "python3"));
         assertEquals(field, e.field(), e.getMessage());

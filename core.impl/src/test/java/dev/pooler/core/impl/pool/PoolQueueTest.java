@@ -62,4 +62,34 @@ class PoolQueueTest {
         assertEquals(2, late.size());
         assertTrue(q.isEmpty() && q.size() == 0);
     }
+
+    @Test
+    void pollIfTakesWhatPollWouldOnlyWhenAcceptedAndChangesNothingOtherwise() {
+        PoolQueue q = new PoolQueue();
+        PoolQueue twin = new PoolQueue();
+        for (int i = 0; i < 20; i++) {
+            RequestPriority p = RequestPriority.values()[i % 3];
+            q.add(req(p, i));
+            twin.add(req(p, i));
+        }
+        for (int i = 0; i < 20; i++) {
+            assertNull(q.pollIf(x -> false), "refused: nothing taken");
+            assertEquals(20 - i, q.size());
+            assertEquals(twin.poll().request.capability(), q.pollIf(x -> true).request.capability(),
+                    "the same order as poll, refusals notwithstanding");
+        }
+        assertNull(q.pollIf(x -> true));
+    }
+
+    @Test
+    void aRequestPutBackFirstIsTheNextOfItsPriority() {
+        PoolQueue q = new PoolQueue();
+        q.add(req(RequestPriority.NORMAL, 1));
+        q.add(req(RequestPriority.NORMAL, 2));
+        q.addFirst(req(RequestPriority.NORMAL, 0));
+        assertEquals(3, q.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("c" + i, q.poll().request.capability());
+        }
+    }
 }
