@@ -18,7 +18,7 @@ Commands:
                                   Emits {"tick": i} every 5 ms when "ticks" is true.
   spin   {}                    -> a busy loop that never looks at ctx.cancelled (only a kill
                                   ends it): the grace period of a cancel is for this one.
-  sessions {}                  -> what this worker holds of sessions: {"pid": P,
+  sessions {"hold_ms"?: N}     -> what this worker holds of sessions: {"pid": P,
                                   "cached": {id: version} (the versioned cache), "unversioned": [ids]}
 """
 
@@ -89,6 +89,10 @@ def spin(args, ctx):
 
 
 def sessions(args, ctx):
+    """What this worker holds; ``hold_ms`` keeps it busy that long first (so concurrent asks reach every worker)."""
+    hold = args.get("hold_ms", 0)
+    if hold:
+        time.sleep(hold / 1000)
     cache = ctx.session_cache
     return {"pid": os.getpid(),
             "cached": {sid: cache.peek(sid)[0] for sid in cache.ids()},

@@ -261,7 +261,8 @@ class SessionStateTest {
         for (int round = 0; round < 50 && !held.keySet().containsAll(pids); round++) {
             List<CompletableFuture<Response>> asked = new ArrayList<>();
             for (int i = 0; i < pids.size(); i++) {
-                asked.add(p.execute(Request.builder("sessions").build()).toCompletableFuture());
+                // each ask holds its worker a while, so the asks of one round cannot all reach the same worker
+                asked.add(p.execute(Request.builder("sessions").args(hold(round == 0 ? 0 : 200)).build()).toCompletableFuture());
             }
             for (CompletableFuture<Response> a : asked) {
                 JsonObject r = a.get(30, TimeUnit.SECONDS).result().getAsJsonObject();
@@ -270,6 +271,12 @@ class SessionStateTest {
         }
         assertEquals(pids, held.keySet(), "every worker answered");
         return held;
+    }
+
+    private static JsonObject hold(int ms) {
+        JsonObject a = new JsonObject();
+        a.addProperty("hold_ms", ms);
+        return a;
     }
 
     private long ended() {
