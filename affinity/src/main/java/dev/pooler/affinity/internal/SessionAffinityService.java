@@ -14,6 +14,7 @@ import dev.pooler.api.routing.AffinityStrength;
 import dev.pooler.api.routing.PoolSnapshot;
 import dev.pooler.api.routing.RequestProfile;
 import dev.pooler.api.routing.RequestRouter;
+import org.osgi.service.component.ComponentServiceObjects;
 import dev.pooler.api.routing.RoutingOutcome;
 import dev.pooler.api.routing.SessionPlacement;
 import dev.pooler.api.routing.SessionRouting;
@@ -55,7 +56,12 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
 
     private static final System.Logger LOG = System.getLogger(SessionAffinityService.class.getName());
 
-    private final RequestRouter router;
+    /**
+     * The router, taken when first needed rather than at activation: the router asks this service (its optional
+     * {@link SessionRouting} seam) while it activates itself, and taking the router here then would be a circle.
+     */
+    private final ComponentServiceObjects<RequestRouter> routerService;
+    private volatile RequestRouter router;
     private final SessionSync sync;
     private final AffinityPolicy policy;
     private final MappingFile saved;
@@ -63,10 +69,10 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
     private final OptionalEventAdmin eventAdmin = new OptionalEventAdmin();
 
     @Activate
-    public SessionAffinityService(@Reference RequestRouter router, @Reference PoolRegistry registry,
+    public SessionAffinityService(@Reference ComponentServiceObjects<RequestRouter> routerService, @Reference PoolRegistry registry,
                                   @Reference SessionStore store, @Reference SessionSync sync, BundleContext context,
                                   Map<String, Object> properties) {
-        this.router = router;
+        this.routerService = routerService;
         this.sync = sync;
         this.policy = new AffinityPolicy(AffinitySettings.DEFAULTS, new RegistryPoolDirectory(registry),
                 session -> store.get(session).map(SessionState::size).orElse(0), this::post, System::currentTimeMillis,
@@ -130,6 +136,14 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
         eventAdmin.post(topic, properties);
     }
 
+    private RequestRouter router() {
+        RequestRouter r = router;
+        if (r == null) {
+            r = router = routerService.getService();
+        }
+        return r;
+    }
+
     // --- SessionRouting: the router's seam
 
     @Override
@@ -146,7 +160,7 @@ public final class SessionAffinityService implements SessionRouting, SessionAffi
 
     @Override
     public Optional<String> preferredPool(String sessionId, String requestType) {
-        return policy.preferredPool(sessionId, router.capabilityOf(requestType));
+        return policy.preferredPool(sessionId, router().capabilityOf(requestType));
     }
 
     @Override
