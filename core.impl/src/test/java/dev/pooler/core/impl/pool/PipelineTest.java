@@ -288,6 +288,7 @@ class PipelineTest {
             });
             all.add(f);
             if (i % 150 == 75) {
+                Await.until("a worker to kill", () -> !p.pids().isEmpty()); // the last kill's replacement may still start
                 List<Long> pids = p.pids();
                 ProcessHandle.of(pids.get(kills % pids.size())).ifPresent(ProcessHandle::destroyForcibly);
                 kills++;
