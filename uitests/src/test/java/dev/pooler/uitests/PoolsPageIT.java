@@ -155,6 +155,8 @@ class PoolsPageIT {
             List<String> cells = row(id);
             assertEquals("RUNNING", cells.get(2), id + " state");
             assertEquals(String.valueOf(sizes.get(id)), cells.get(3), id + " size");
+            assertEquals("default", cells.get(15), id + " zone (a node given no POOLER_ZONE)");
+            assertEquals("1", cells.get(16), id + " pipeline depth");
             wait.until(d -> row(id).get(4).equals(String.valueOf(sizes.get(id))));
             wait.until(d -> row(id).get(13).equals("healthy"));
         }

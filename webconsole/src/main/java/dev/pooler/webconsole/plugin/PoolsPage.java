@@ -30,7 +30,7 @@ final class PoolsPage {
                 <table id="pools-table" class="nicetable pooler-table">
                   <thead><tr><th>Pool</th><th>Type</th><th>State</th><th>Size</th><th>Workers</th><th>Busy</th><th>Queued</th>
                   <th>Utilization</th><th>Lent</th><th>Borrowed</th><th>Completed</th><th>Failed</th><th>p50 ms</th>
-                  <th>Health</th><th>Specialization</th></tr></thead>
+                  <th>Health</th><th>Specialization</th><th>Zone</th><th>Pipeline</th></tr></thead>
                   <tbody></tbody>
                 </table>
 

@@ -129,7 +129,8 @@
       var health = el('span', p.health.status, 'pooler-health pooler-health-' + p.health.status);
       health.title = p.health.detail + '; ' + pct(p.health.successRate) + ' answered with a result';
       var tr = row([p.id, p.type, p.state, p.size, p.workers, p.busy, p.queued, pct(p.utilization), p.lent,
-        p.borrowed, p.completed, p.failed, p.p50Ms.toFixed(1), health, p.specialization === null ? '' : p.specialization]);
+        p.borrowed, p.completed, p.failed, p.p50Ms.toFixed(1), health, p.specialization === null ? '' : p.specialization,
+        p.remote ? p.zone + ' (node ' + p.node + ')' : p.zone, p.pipelineDepth === undefined ? '' : p.pipelineDepth]);
       tr.setAttribute('data-pool', p.id);
       return tr;
     }), 'No pools. Add a dev.pooler.pool configuration (conf/ or Configuration page).');
