@@ -62,16 +62,16 @@ public class PoolerCommands {
             return "the pool registry (dev.pooler.core.impl) is not running\n";
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-18s %-14s %-9s %7s %5s %6s %5s %4s %4s %9s %7s %7s %-9s %s%n", "POOL", "TYPE", "STATE",
-                "WORKERS", "BUSY", "QUEUED", "UTIL", "LENT", "BORR", "COMPLETED", "FAILED", "P50ms", "HEALTH", "CAPS"));
+        sb.append(String.format("%-18s %-14s %-9s %7s %5s %6s %5s %4s %4s %9s %7s %7s %-9s %-10s %s%n", "POOL", "TYPE", "STATE",
+                "WORKERS", "BUSY", "QUEUED", "UTIL", "LENT", "BORR", "COMPLETED", "FAILED", "P50ms", "HEALTH", "ZONE", "CAPS"));
         List<Pool> pools = admin.pools();
         for (Pool p : pools) {
             PoolStats s = p.stats();
-            sb.append(String.format(Locale.ROOT, "%-18s %-14s %-9s %3d/%-3d %5d %6d %4.0f%% %4d %4d %9d %7d %7.2f %-9s %s%n",
+            sb.append(String.format(Locale.ROOT, "%-18s %-14s %-9s %3d/%-3d %5d %6d %4.0f%% %4d %4d %9d %7d %7.2f %-9s %-10s %s%n",
                     p.id(), p.config().poolType().name().toLowerCase(Locale.ROOT), s.state(), s.workers(),
                     p.config().size(), s.busy(), s.queued(), 100 * s.utilization(), s.lent(), s.borrowed(),
                     s.completed(), s.failed(), s.p50LatencyMs(), PoolHealth.of(s, p.config().size()).status(),
-                    String.join(",", p.config().capabilities().stream().sorted().toList())));
+                    p.config().geographicZone(), String.join(",", p.config().capabilities().stream().sorted().toList())));
         }
         if (pools.isEmpty()) {
             sb.append("(no pools: ").append(admin.poolConfigurationHint()).append(")\n");
