@@ -2,8 +2,6 @@ package dev.pooler.launcher;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -141,15 +139,7 @@ final class ClusterNodes {
 
     /** {@code GET /pooler/api/pools}: empty when the node does not answer. */
     List<JsonObject> pools(LaunchedPooler p) {
-        String body = p.body("/pooler/api/pools", credentials);
-        if (body == null) {
-            return List.of();
-        }
-        JsonElement e = JsonParser.parseString(body);
-        JsonArray array = e.isJsonArray() ? e.getAsJsonArray() : e.getAsJsonObject().getAsJsonArray("pools");
-        List<JsonObject> out = new ArrayList<>();
-        array.forEach(x -> out.add(x.getAsJsonObject()));
-        return out;
+        return p.pools(credentials);
     }
 
     List<String> poolIds(LaunchedPooler p) {

@@ -3,6 +3,10 @@ package dev.pooler.launcher;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -209,6 +213,19 @@ final class LaunchedPooler {
     }
 
     /** The body of a GET answered 200, else null. */
+    /** {@code GET /pooler/api/pools}: the pools' JSON objects; empty when the node does not answer. */
+    List<JsonObject> pools(String credentials) {
+        String body = body("/pooler/api/pools", credentials);
+        if (body == null) {
+            return List.of();
+        }
+        JsonElement e = JsonParser.parseString(body);
+        JsonArray array = e.isJsonArray() ? e.getAsJsonArray() : e.getAsJsonObject().getAsJsonArray("pools");
+        List<JsonObject> out = new ArrayList<>();
+        array.forEach(x -> out.add(x.getAsJsonObject()));
+        return out;
+    }
+
     String body(String path, String credentials) {
         try {
             HttpResponse<String> r = send("GET", path, credentials, Map.of(), null);

@@ -3,8 +3,6 @@ package dev.pooler.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
@@ -177,14 +175,6 @@ class ZoneRoutingIT {
     }
 
     private static List<JsonObject> pools(LaunchedPooler p) {
-        String body = p.body("/pooler/api/pools", CREDENTIALS);
-        if (body == null) {
-            return List.of();
-        }
-        JsonElement e = JsonParser.parseString(body);
-        JsonArray array = e.isJsonArray() ? e.getAsJsonArray() : e.getAsJsonObject().getAsJsonArray("pools");
-        List<JsonObject> out = new ArrayList<>();
-        array.forEach(x -> out.add(x.getAsJsonObject()));
-        return out;
+        return p.pools(CREDENTIALS);
     }
 }
