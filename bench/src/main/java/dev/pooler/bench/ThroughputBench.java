@@ -47,6 +47,9 @@ final class ThroughputBench {
     final Figure[] depthRate = {new Figure(), new Figure(), new Figure()};
     final Figure[] depthRatio = {new Figure(), new Figure(), new Figure()};
     final Figure[] depthJavaCpu = {new Figure(), new Figure(), new Figure()};
+    final Figure[] depthPythonCpu = {new Figure(), new Figure(), new Figure()};
+    /** The direct workers pipelined as deep as each depth: Python CPU per request, to set beside the pool's. */
+    final Figure[] likePythonCpu = {new Figure(), new Figure(), new Figure()};
     /** Diagnostic, like for like: the pool at depth d over the direct workers pipelined d deep, in the same round. */
     final Figure[] depthLikeRatio = {new Figure(), new Figure(), new Figure()};
 
@@ -137,9 +140,10 @@ final class ThroughputBench {
         out.printf(Locale.ROOT, "  pipelined pools (pool of %d, pipeline.depth d, 2·d chains/worker) vs direct pipelined %d/worker:%n",
                 n, o.pipeline());
         for (int i = 0; i < DEPTHS.length; i++) {
-            out.printf(Locale.ROOT, "    depth %d: %s req/s, Java CPU %s µs/request, / direct pipelined %s (goal >= %.2f: %s);"
-                    + " like for like, / direct %d deep %s%n",
-                    DEPTHS[i], depthRate[i].format("%.0f"), depthJavaCpu[i].format("%.1f"), depthRatio[i].format("%.2f"),
+            out.printf(Locale.ROOT, "    depth %d: %s req/s, Java CPU %s µs/request, Python CPU %s µs/request (direct %d deep: %s),"
+                    + " / direct pipelined %s (goal >= %.2f: %s); like for like, / direct %d deep %s%n",
+                    DEPTHS[i], depthRate[i].format("%.0f"), depthJavaCpu[i].format("%.1f"), depthPythonCpu[i].format("%.1f"),
+                    DEPTHS[i], likePythonCpu[i].format("%.1f"), depthRatio[i].format("%.2f"),
                     DEPTH_GOAL, depthRatio[i].median() >= DEPTH_GOAL ? "met" : "MISSED", DEPTHS[i], depthLikeRatio[i].format("%.2f"));
         }
     }
@@ -163,6 +167,8 @@ final class ThroughputBench {
             depthRate[i].add(c.rate());
             depthRatio[i].add(c.rate() / ceiling);
             depthJavaCpu[i].add(c.javaCpuPerRequestMicros());
+            depthPythonCpu[i].add(c.pythonCpuPerRequestMicros());
+            likePythonCpu[i].add(contenders[3 + DEPTHS.length + i].pythonCpuPerRequestMicros());
             double like = contenders[3 + DEPTHS.length + i].rate();
             depthLikeRatio[i].add(c.rate() / like);
             line.append(String.format(Locale.ROOT, " %d: %7.0f/s (%.2f of direct pipelined, %.2f of direct %d deep)", DEPTHS[i],
