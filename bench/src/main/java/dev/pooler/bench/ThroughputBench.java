@@ -1,6 +1,5 @@
 package dev.pooler.bench;
 
-import dev.pooler.api.Response;
 import dev.pooler.core.impl.pool.PythonPool;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -11,9 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Benchmark 2: saturated throughput of N workers. Three contenders take turns in slices (rotating
@@ -285,72 +281,17 @@ final class ThroughputBench {
         }
     }
 
-    /**
-     * The pool, kept full: {@code chains} request chains, each sending its next request from the
-     * previous one's completion (which runs on the worker's reader thread).
-     */
+    /** The pool, kept full by {@link RequestChains} of echo requests. */
     private static final class PoolLoad implements Load {
-        private final PythonPool pool;
-        private final int chains;
-        private final AtomicInteger inFlight = new AtomicInteger();
-        private final AtomicReference<Throwable> error = new AtomicReference<>();
-        private final LongAdder counted = new LongAdder();
-        private final Object drained = new Object();
-        private volatile long deadline;
+        private final RequestChains chains;
 
         PoolLoad(PythonPool pool, int chains) {
-            this.pool = pool;
-            this.chains = chains;
+            this.chains = new RequestChains(pool, BenchSetup.ECHO, BenchSetup::checkEcho, chains);
         }
 
         @Override
         public long runUntil(long deadlineNanos) throws Exception {
-            counted.reset();
-            deadline = deadlineNanos;
-            for (int i = 0; i < chains; i++) {
-                issue();
-            }
-            synchronized (drained) {
-                while (inFlight.get() > 0) {
-                    drained.wait(100);
-                }
-            }
-            Throwable e = error.get();
-            if (e != null) {
-                throw new IllegalStateException("the pool failed a request: " + e, e);
-            }
-            return counted.sum();
-        }
-
-        private void issue() {
-            inFlight.incrementAndGet();
-            pool.execute(BenchSetup.ECHO).whenComplete(this::done);
-        }
-
-        private void done(Response r, Throwable e) {
-            long now = System.nanoTime();
-            if (e == null) {
-                try {
-                    BenchSetup.checkEcho(r);
-                } catch (IllegalStateException wrong) {
-                    e = wrong;
-                }
-            }
-            if (e != null) {
-                error.compareAndSet(null, e);
-            } else {
-                if (now <= deadline) {
-                    counted.increment();
-                }
-                if (now < deadline) {
-                    issue(); // before this one leaves, so the count of in-flight requests never touches 0 early
-                }
-            }
-            if (inFlight.decrementAndGet() == 0) {
-                synchronized (drained) {
-                    drained.notifyAll();
-                }
-            }
+            return chains.runUntil(deadlineNanos);
         }
     }
 }

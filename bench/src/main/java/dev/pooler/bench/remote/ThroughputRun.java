@@ -1,14 +1,10 @@
 package dev.pooler.bench.remote;
 
-import dev.pooler.api.Pool;
-import dev.pooler.api.Response;
 import dev.pooler.bench.CpuClock;
 import dev.pooler.bench.Figure;
+import dev.pooler.bench.RequestChains;
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Saturated throughput: the pool kept full with K requests in flight per worker, each chain sending its next request
@@ -36,9 +32,10 @@ final class ThroughputRun {
         out.printf(Locale.ROOT, "%n[throughput] %s on %d workers, %d in flight; local and remote take turns in %d ms slices%n",
                 work.name(), options.workers(), chains, options.sliceMs());
         long slice = options.sliceMs() * 1_000_000L;
-        Chains[] loads = {new Chains(c.local(), work, chains), new Chains(c.remote(), work, chains)};
+        RequestChains[] loads = {new RequestChains(c.local(), work.request(), work.check(), chains),
+                new RequestChains(c.remote(), work.request(), work.check(), chains)};
         for (long t = 0; t < options.warmupMs() * 1_000_000L; t += slice) {
-            for (Chains l : loads) {
+            for (RequestChains l : loads) {
                 l.runUntil(System.nanoTime() + slice);
             }
         }
@@ -68,72 +65,5 @@ final class ThroughputRun {
         out.printf(Locale.ROOT, "  %-30s %-28s %s%n", "JVM CPU per request (µs)", localCpuMicros.format("%.1f"),
                 remoteCpuMicros.format("%.1f"));
         out.printf(Locale.ROOT, "  remote / local %s%n", ratio.format("%.2f"));
-    }
-
-    /** {@code chains} request chains through one pool (a local one or a remote one). */
-    private static final class Chains {
-        private final Pool pool;
-        private final Contenders.Work work;
-        private final int chains;
-        private final AtomicInteger inFlight = new AtomicInteger();
-        private final AtomicReference<Throwable> error = new AtomicReference<>();
-        private final LongAdder counted = new LongAdder();
-        private final Object drained = new Object();
-        private volatile long deadline;
-
-        Chains(Pool pool, Contenders.Work work, int chains) {
-            this.pool = pool;
-            this.work = work;
-            this.chains = chains;
-        }
-
-        long runUntil(long deadlineNanos) throws InterruptedException {
-            counted.reset();
-            deadline = deadlineNanos;
-            for (int i = 0; i < chains; i++) {
-                issue();
-            }
-            synchronized (drained) {
-                while (inFlight.get() > 0) {
-                    drained.wait(100);
-                }
-            }
-            Throwable e = error.get();
-            if (e != null) {
-                throw new IllegalStateException(pool.id() + " failed a request: " + e, e);
-            }
-            return counted.sum();
-        }
-
-        private void issue() {
-            inFlight.incrementAndGet();
-            pool.execute(work.request()).whenComplete(this::done);
-        }
-
-        private void done(Response r, Throwable e) {
-            long now = System.nanoTime();
-            if (e == null) {
-                try {
-                    work.check().accept(r);
-                } catch (IllegalStateException wrong) {
-                    e = wrong;
-                }
-            }
-            if (e != null) {
-                error.compareAndSet(null, e);
-            } else {
-                if (now <= deadline) {
-                    counted.increment();
-                }
-                if (now < deadline) {
-                    issue(); // before this one leaves, so the in-flight count never touches 0 early
-                }
-            }
-            if (inFlight.decrementAndGet() == 0) {
-                synchronized (drained) {
-                    drained.notifyAll();
-                }
-            }
-        }
     }
 }

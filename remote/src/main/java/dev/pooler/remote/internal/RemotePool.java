@@ -11,6 +11,9 @@ import dev.pooler.api.Response;
 import dev.pooler.api.ResponseStream;
 import dev.pooler.api.WorkerInfo;
 import dev.pooler.remote.api.RemotePoolEndpoint;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -181,8 +184,8 @@ final class RemotePool implements Pool {
      */
     static boolean neverConnected(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
-                    || t instanceof java.net.UnknownHostException) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException
+                    || t instanceof UnknownHostException) {
                 return true;
             }
         }

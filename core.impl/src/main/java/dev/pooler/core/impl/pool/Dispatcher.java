@@ -5,6 +5,7 @@ import dev.pooler.core.impl.worker.WireIds;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Admission and dispatch: the bounded priority queue in front of a pool's workers, and its idle
@@ -83,7 +84,7 @@ final class Dispatcher {
      * The busy worker with the fewest requests in its pipe, if that is fewer than {@code depth} and a new request may go
      * behind its head ({@code fit}); null when none. Only when no request is queued ahead.
      */
-    Worker roomiest(List<Worker> members, int depth, java.util.function.Predicate<Worker> fit) {
+    Worker roomiest(List<Worker> members, int depth, Predicate<Worker> fit) {
         if (!queue.isEmpty()) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.pooler.core.impl.pool;
 
+import dev.pooler.api.Request;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,7 +34,12 @@ final class Pipe {
      * for as long as its subscriber is slow, and everything behind it would wait for that subscriber).
      */
     static boolean pipelinable(PendingRequest p) {
-        return p.stream == null && p.request.sessionId() == null;
+        return pipelinable(p.request, p.stream != null);
+    }
+
+    /** {@link #pipelinable(PendingRequest)} before the request is admitted. */
+    static boolean pipelinable(Request request, boolean streaming) {
+        return !streaming && request.sessionId() == null;
     }
 
     /** How many requests wait behind the head. */

@@ -34,9 +34,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * A pool of Python worker processes: the {@link Pool} a caller sees, and the host of the workers that
@@ -95,7 +97,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
     }
 
     /** Whether a new request may go behind a worker's head ({@code pipeline.depth} &gt; 1); lock held. */
-    private final java.util.function.Predicate<Worker> pipelineFit = this::mayPipelineTo;
+    private final Predicate<Worker> pipelineFit = this::mayPipelineTo;
     /** The answer executor of pipelinable requests when the pool pipelines. */
     final AnswerBatches pipelinedAnswers;
 
@@ -203,8 +205,7 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
         long timeout = (request.timeout() != null ? request.timeout() : c.resourceLimits().requestTimeout()).toNanos();
         // a request that may be pipelined is answered through the pool's answer batches: a burst of its worker's replies
         // costs one hand-over to an answer thread
-        java.util.concurrent.Executor answers = c.pipelineDepth() > 1 && !streaming && request.sessionId() == null
-                ? pipelinedAnswers : rt.answers();
+        Executor answers = c.pipelineDepth() > 1 && Pipe.pipelinable(request, streaming) ? pipelinedAnswers : rt.answers();
         PendingRequest p = new PendingRequest(request, timeout, counters, answers, streaming, this::cancel,
                 c.capabilities());
         long sessionVersion = 0;
@@ -619,7 +620,8 @@ public final class PythonPool implements Pool, WorkerHost, HistogramSource {
                         w.current = pipe.nextHead(); // written already: it runs now
                         // written at once when the new head is all the worker has (it would run dry), else when this
                         // reader has caught up with the worker's replies: a burst of replies costs one write
-                        runningDry = pipe.behind() == 0 & topUpLocked(w);
+                        boolean onlyTheHeadLeft = pipe.behind() == 0;
+                        runningDry = topUpLocked(w) && onlyTheHeadLeft;
                     } else {
                         next = freedLocked(w, out);
                     }
